@@ -1,0 +1,43 @@
+import { build } from "esbuild";
+import { copyFileSync, mkdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+/** Where the function image's files are assembled: func.js (the whole function) + func.yaml + package.json. */
+export const DIST_DIR = resolve(__dirname, "../../dist/function");
+
+/**
+ * Bundles function/src/main.ts and every dependency into one minified CommonJS file, so the image needs
+ * no node_modules. The OCI SDK pulls in optional modules it never uses on this path; they are marked
+ * external and stay unresolved.
+ */
+export async function bundleFunction(outDir: string = DIST_DIR): Promise<{ file: string; bytes: number }> {
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, "func.js");
+  await build({
+    entryPoints: [resolve(__dirname, "../src/main.ts")],
+    outfile: file,
+    bundle: true,
+    minify: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    sourcemap: false,
+    legalComments: "none",
+    logLevel: "warning",
+    external: [],
+  });
+  for (const name of ["func.yaml", "package.json"]) {
+    copyFileSync(resolve(__dirname, name), join(outDir, name));
+  }
+  return { file, bytes: statSync(file).size };
+}
+
+if (require.main === module) {
+  bundleFunction().then(
+    ({ file, bytes }) => console.log(`bundled ${file} (${(bytes / 1024).toFixed(0)} KiB)`),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

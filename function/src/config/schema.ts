@@ -1,0 +1,116 @@
+import { z } from "zod";
+
+/**
+ * The provisioning function's configuration, as the Functions service hands it over in `ctx.config`
+ * (function config entries arrive as environment variables). OCI caps application + function config at
+ * 4 KB each, so keys are short and values compact (JSON only where a structure is needed).
+ */
+
+/** Roles no mapping may grant; the user's DENY_ROLES are added to these. */
+export const BUILTIN_DENY_ROLES = [
+  "DBA",
+  "PDB_DBA",
+  "SYSDBA",
+  "SYSOPER",
+  "SYSBACKUP",
+  "SYSDG",
+  "SYSKM",
+  "SYSRAC",
+  "IMP_FULL_DATABASE",
+  "EXP_FULL_DATABASE",
+  "DATAPUMP_CLOUD_IMP",
+  "DATAPUMP_CLOUD_EXP",
+  "GRANT ANY ROLE",
+  "GRANT ANY PRIVILEGE",
+  "ALTER USER",
+  "DROP USER",
+  "CREATE USER",
+  "BECOME USER",
+] as const;
+
+/** Database role or system privilege name as written in config: plain Oracle identifier words. */
+const privilegeName = z
+  .string()
+  .trim()
+  .transform((s) => s.toUpperCase().replace(/\s+/g, " "))
+  .pipe(
+    z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_$#]*( [A-Z][A-Z0-9_$#]*)*$/, "must be a role or privilege name (letters, digits, _ $ #)")
+      .max(128),
+  );
+
+const csv = (item: z.ZodTypeAny) =>
+  z
+    .string()
+    .transform((s) => s.split(",").map((p) => p.trim()).filter((p) => p.length > 0))
+    .pipe(z.array(item));
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
+  .transform((v) => ["true", "1", "yes", "on"].includes(v));
+
+const jsonString = <T extends z.ZodTypeAny>(inner: T) =>
+  z.string().transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be valid JSON" });
+      return z.NEVER;
+    }
+  }).pipe(inner);
+
+const ocid = z.string().regex(/^ocid1\.[a-z0-9]+\.[a-z0-9-]*\.[a-z0-9-]*\.[A-Za-z0-9._-]+$/, "must be an OCID");
+
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL")
+  .transform((u) => u.replace(/\/+$/, ""));
+
+export const configSchema = z.object({
+  /** ORDS base URL of the REST-enabled schema, e.g. https://abc-db.adb.eu-frankfurt-1.oraclecloudapps.com/ords/admin */
+  ORDS_URL: httpUrl.refine((u) => /\/ords\/[^/]+$/.test(u), "must end in /ords/<schema-alias>"),
+  /** oauth: client credentials secret {clientId, clientSecret}; basic: database user secret {username, password}. */
+  ORDS_AUTH: z.enum(["oauth", "basic"]).default("oauth"),
+  /** Vault secret holding the ORDS credentials as JSON. */
+  ORDS_SECRET_OCID: ocid,
+  /** {"<IAM group name or OCID>": ["ROLE", ...]} — only these groups have any effect. */
+  GROUP_ROLE_MAP: jsonString(z.record(z.string().min(1), z.array(privilegeName))).default("{}"),
+  /** How an IAM user name becomes a database user name; see function/src/naming. */
+  NAMING_RULE: z.enum(["username", "email_local"]).default("username"),
+  /** Optional prefix for every managed database user name (e.g. IAM_). */
+  NAME_PREFIX: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_$#]{0,29}$/, "must start with a letter and use A-Z 0-9 _ $ #")
+    .default(""),
+  /** Identity domain name; anything other than Default prefixes IAM_PRINCIPAL_NAME with "<domain>/". */
+  IDENTITY_DOMAIN: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, "must be an identity domain name").default("Default"),
+  /** iam: IDENTIFIED GLOBALLY (database logins through OCI IAM); password: random password, expired at once. */
+  ACCOUNT_AUTH: z.enum(["iam", "password"]).default("iam"),
+  /** What a deleted IAM user does to its database account. */
+  DELETE_POLICY: z.enum(["lock", "drop", "drop_cascade"]).default("lock"),
+  /** Granted to every account the product creates. */
+  DEFAULT_GRANTS: csv(privilegeName).default("CREATE SESSION"),
+  /** Extra roles/privileges to refuse, on top of BUILTIN_DENY_ROLES. */
+  DENY_ROLES: csv(privilegeName).default(""),
+  /** Look up names by OCID (IAM API, resource principal) when an event carries only ids. */
+  NAME_LOOKUP: bool.default("true"),
+  /** Identity domain URL for SCIM look-ups (https://idcs-….identity.oraclecloud.com); IAM API otherwise. */
+  IDENTITY_DOMAIN_URL: httpUrl.optional(),
+  /** Object Storage bucket for one audit record per event; empty disables auditing. */
+  AUDIT_BUCKET: z.string().regex(/^[A-Za-z0-9_.-]{1,256}$/, "must be a bucket name").optional(),
+  AUDIT_NAMESPACE: z.string().regex(/^[a-z0-9-]{1,64}$/i, "must be an Object Storage namespace").optional(),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  /** Plan and report SQL without executing anything that changes the database. */
+  DRY_RUN: bool.default("false"),
+  /** Seconds a cached secret or token may live before it is fetched again. */
+  CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86400).default(900),
+  /** Endpoint overrides (private endpoints, local sandbox). */
+  OCI_SECRETS_ENDPOINT: httpUrl.optional(),
+  OCI_OBJECTSTORAGE_ENDPOINT: httpUrl.optional(),
+  OCI_IDENTITY_ENDPOINT: httpUrl.optional(),
+});
+
+export type RawConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
