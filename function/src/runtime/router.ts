@@ -1,7 +1,18 @@
 import type { Invocation, Reply } from "./invocation";
 
+const ROLES = ["provision", "ag-schema", "ag-request", "ag-response", "ag-test"] as const;
+
 /** Which job this deployment of the bundle does: the same image is deployed once per role. */
 export async function route(inv: Invocation): Promise<Reply> {
   const role = inv.config.FUNCTION_ROLE ?? "provision";
-  return { status: 501, body: { error: "not_implemented", role } };
+  switch (role) {
+    default:
+      return {
+        status: 400,
+        body: {
+          error: "unknown_function_role",
+          message: `config FUNCTION_ROLE is "${String(role).slice(0, 40)}"; expected one of ${ROLES.join(", ")}`,
+        },
+      };
+  }
 }
