@@ -1,0 +1,92 @@
+import type { ClientConfiguration } from "oci-common";
+import type { Logger } from "../log/logger";
+import { DEFAULT_RETRY, isTransientStatus, TransientError, withRetry, type RetryPolicy } from "../net/retry";
+
+/** Longest a single OCI request may take before it counts as a (transient) failure. */
+const ATTEMPT_TIMEOUT_MS = 10_000;
+
+/** A permanent OCI API failure: the HTTP status and OCI error code, never the request or reply body. */
+export class OciRequestError extends Error {
+  override name = "OciRequestError";
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly serviceCode: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/** A transient OCI failure (network, 429, 5xx) that outlived its retries. */
+export class OciTransientError extends TransientError {
+  override name = "OciTransientError";
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * SDK client settings: the SDK's own retrier is switched off (one attempt) so that every OCI call goes through
+ * the project's retry loop; its circuit breaker stays, with a per-attempt timeout the SDK lacks by default.
+ */
+export async function sdkClientConfiguration(): Promise<ClientConfiguration> {
+  const common = await import("oci-common");
+  return {
+    retryConfiguration: common.NoRetryConfigurationDetails,
+    circuitBreaker: new common.CircuitBreaker({
+      ...common.CircuitBreaker.defaultConfiguration,
+      timeout: ATTEMPT_TIMEOUT_MS,
+    }),
+  };
+}
+
+/**
+ * Runs one SDK operation with retries on network failures, 429 and 5xx (exponential backoff with jitter);
+ * anything else fails at once as OciRequestError. `what` names the operation and its target for messages.
+ */
+export function callOci<T>(
+  what: string,
+  op: () => Promise<T>,
+  o: { log: Logger; policy?: RetryPolicy },
+): Promise<T> {
+  return withRetry(
+    async () => {
+      try {
+        return await op();
+      } catch (err) {
+        throw classify(what, err);
+      }
+    },
+    {
+      policy: o.policy ?? RETRY,
+      onRetry: ({ attempt, delayMs, reason }) => o.log.warn({ attempt, delayMs, reason }, "OCI call failed; retrying"),
+    },
+  );
+}
+
+/** A few quick tries: the function's own deadline is usually 30-120 s. */
+const RETRY: RetryPolicy = { ...DEFAULT_RETRY, attempts: 4, maxDelayMs: 2000 };
+
+function classify(what: string, err: unknown): Error {
+  const e = (err ?? {}) as { statusCode?: unknown; serviceCode?: unknown; code?: unknown };
+  const status = typeof e.statusCode === "number" && e.statusCode > 0 ? e.statusCode : undefined;
+  const serviceCode = typeof e.serviceCode === "string" ? e.serviceCode : undefined;
+  if (status === undefined) {
+    // No HTTP status: connection refused/reset, DNS, timeout, open circuit breaker.
+    const code = typeof e.code === "string" ? e.code : "network error";
+    return new OciTransientError(`${what}: OCI unreachable (${code})`, undefined);
+  }
+  // OCI documents 500 InternalServerError as retryable, unlike a plain HTTP 500.
+  if (isTransientStatus(status) || status === 500) {
+    return new OciTransientError(`${what}: OCI answered ${status}${serviceCode ? ` ${serviceCode}` : ""}`, status);
+  }
+  return new OciRequestError(`${what}: OCI answered ${status}${serviceCode ? ` ${serviceCode}` : ""}`, status, serviceCode);
+}
+
+/** 401/403/404: OCI deliberately does not say which (NotAuthorizedOrNotFound). */
+export function isNotFoundOrNotAuthorized(err: unknown): err is OciRequestError {
+  return err instanceof OciRequestError && (err.status === 401 || err.status === 403 || err.status === 404);
+}

@@ -1,0 +1,3 @@
+export { createSecretReader, type SecretReader, type SecretReaderOptions } from "./reader";
+export { parseSecretJson } from "./json";
+export { SecretError, type SecretErrorReason } from "./errors";
