@@ -1,4 +1,5 @@
 import type { ResourcePrincipalAuthenticationDetailsProvider } from "oci-common";
+import { onceAsync } from "./once";
 
 /** Resource principal v2.2 settings the Functions service injects into every function container. */
 export const RESOURCE_PRINCIPAL_ENV = [
@@ -12,19 +13,11 @@ export class AuthError extends Error {
   override name = "AuthError";
 }
 
-let provider: Promise<ResourcePrincipalAuthenticationDetailsProvider> | undefined;
-
 /**
  * The function's resource principal, built once per process: every OCI client signs with it. A failed build
- * is not cached, so a later call reports the same clear error rather than a stale rejection.
+ * is not kept, so a later call reports the same clear error rather than a stale rejection.
  */
-export function getAuthProvider(): Promise<ResourcePrincipalAuthenticationDetailsProvider> {
-  provider ??= buildProvider().catch((err: unknown) => {
-    provider = undefined;
-    throw err;
-  });
-  return provider;
-}
+export const getAuthProvider: () => Promise<ResourcePrincipalAuthenticationDetailsProvider> = onceAsync(buildProvider);
 
 async function buildProvider(): Promise<ResourcePrincipalAuthenticationDetailsProvider> {
   for (const name of RESOURCE_PRINCIPAL_ENV) {

@@ -1,9 +1,5 @@
-import type { ClientConfiguration } from "oci-common";
 import type { Logger } from "../log/logger";
 import { DEFAULT_RETRY, isTransientStatus, TransientError, withRetry, type RetryPolicy } from "../net/retry";
-
-/** Longest a single OCI request may take before it counts as a (transient) failure. */
-const ATTEMPT_TIMEOUT_MS = 10_000;
 
 /** A permanent OCI API failure: the HTTP status and OCI error code, never the request or reply body. */
 export class OciRequestError extends Error {
@@ -29,33 +25,19 @@ export class OciTransientError extends TransientError {
 }
 
 /**
- * SDK client settings: the SDK's own retrier is switched off (one attempt) so that every OCI call goes through
- * the project's retry loop; its circuit breaker stays, with a per-attempt timeout the SDK lacks by default.
- */
-export async function sdkClientConfiguration(): Promise<ClientConfiguration> {
-  const common = await import("oci-common");
-  return {
-    retryConfiguration: common.NoRetryConfigurationDetails,
-    circuitBreaker: new common.CircuitBreaker({
-      ...common.CircuitBreaker.defaultConfiguration,
-      timeout: ATTEMPT_TIMEOUT_MS,
-    }),
-  };
-}
-
-/**
  * Runs one SDK operation with retries on network failures, 429 and 5xx (exponential backoff with jitter);
  * anything else fails at once as OciRequestError. `what` names the operation and its target for messages.
  */
 export function callOci<T>(
   what: string,
-  op: () => Promise<T>,
+  /** attempt: 1 for the first try; lets an operation recognise the echo of an earlier try that landed. */
+  op: (attempt: number) => Promise<T>,
   o: { log: Logger; policy?: RetryPolicy },
 ): Promise<T> {
   return withRetry(
-    async () => {
+    async (attempt) => {
       try {
-        return await op();
+        return await op(attempt);
       } catch (err) {
         throw classify(what, err);
       }

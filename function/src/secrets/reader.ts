@@ -1,8 +1,8 @@
-import type { SecretsClient } from "oci-secrets";
 import type { Logger } from "../log/logger";
 import type { RetryPolicy } from "../net/retry";
-import { getAuthProvider } from "../oci/auth";
-import { callOci, isNotFoundOrNotAuthorized, OciRequestError, OciTransientError, sdkClientConfiguration } from "../oci/call";
+import { callOci, isNotFoundOrNotAuthorized, OciRequestError, OciTransientError } from "../oci/call";
+import { lazySdkClient } from "../oci/client";
+import { AsyncTtlCache } from "../oci/ttl-cache";
 import { SecretError } from "./errors";
 
 export interface SecretReader {
@@ -23,36 +23,13 @@ export interface SecretReaderOptions {
 
 const SECRET_OCID = /^ocid1\.vaultsecret\.[a-z0-9]+\.[a-z0-9-]*\.[A-Za-z0-9._-]+$/;
 
-interface CacheEntry {
-  value: Promise<string>;
-  /** Epoch ms; Infinity while the fetch is in flight (shared by concurrent readers). */
-  expiresAt: number;
-}
-
 /**
  * Reads Vault secrets with the function's resource principal. Each OCID is cached for ttlSeconds after a
  * successful fetch; concurrent reads of one OCID share a single request; failures are never cached.
  */
 export function createSecretReader(opts: SecretReaderOptions): SecretReader {
-  const now = opts.now ?? Date.now;
-  const cache = new Map<string, CacheEntry>();
-  let client: Promise<SecretsClient> | undefined;
-
-  const getClient = (): Promise<SecretsClient> => {
-    client ??= (async () => {
-      const { SecretsClient } = await import("oci-secrets");
-      const c = new SecretsClient(
-        { authenticationDetailsProvider: await getAuthProvider() },
-        await sdkClientConfiguration(),
-      );
-      if (opts.endpoint) c.endpoint = opts.endpoint;
-      return c;
-    })().catch((err: unknown) => {
-      client = undefined;
-      throw err;
-    });
-    return client;
-  };
+  const cache = new AsyncTtlCache<string>(opts.ttlSeconds * 1000, opts.now);
+  const getClient = lazySdkClient(async () => (await import("oci-secrets")).SecretsClient, opts.endpoint);
 
   const fetchSecret = async (ocid: string): Promise<string> => {
     const c = await getClient();
@@ -78,28 +55,11 @@ export function createSecretReader(opts: SecretReaderOptions): SecretReader {
         // The value is not echoed: a caller mixing up arguments might have passed the content itself.
         return Promise.reject(new SecretError("not a Vault secret OCID (expected ocid1.vaultsecret.…)", "bad_ocid"));
       }
-      const hit = cache.get(ocid);
-      if (hit && hit.expiresAt > now()) {
-        opts.log.debug({ secretOcid: ocid }, "secret served from cache");
-        return hit.value;
-      }
-      const entry: CacheEntry = { value: fetchSecret(ocid), expiresAt: Infinity };
-      cache.set(ocid, entry);
-      entry.value.then(
-        () => {
-          if (opts.ttlSeconds > 0) entry.expiresAt = now() + opts.ttlSeconds * 1000;
-          else forget(ocid, entry);
-          opts.log.debug({ secretOcid: ocid }, "secret fetched from Vault");
-        },
-        () => forget(ocid, entry),
-      );
-      return entry.value;
+      const { value, hit } = cache.get(ocid, () => fetchSecret(ocid));
+      opts.log.debug({ secretOcid: ocid, cached: hit }, hit ? "secret served from cache" : "secret requested from Vault");
+      return value;
     },
   };
-
-  function forget(ocid: string, entry: CacheEntry): void {
-    if (cache.get(ocid) === entry) cache.delete(ocid);
-  }
 }
 
 function toSecretError(ocid: string, err: unknown): Error {

@@ -1,0 +1,104 @@
+import type { Logger } from "../log/logger";
+import type { RetryPolicy } from "../net/retry";
+import { callOci, OciRequestError } from "../oci/call";
+import { lazySdkClient } from "../oci/client";
+import { onceAsync } from "../oci/once";
+import { auditObjectName } from "./object-name";
+import { redact } from "./redact";
+
+/** Built by the caller: event id, type, principal, outcome, statements (already redacted). */
+export interface AuditRecord {
+  [k: string]: unknown;
+}
+
+export interface AuditSink {
+  /** Stores one record as a new object; resolves to the object name. */
+  write(record: AuditRecord & { eventId: string; eventTime?: string }): Promise<string>;
+}
+
+export interface AuditSinkOptions {
+  bucket: string;
+  /** Object Storage namespace; looked up once with GetNamespace when absent. */
+  namespace?: string;
+  endpoint?: string;
+  log: Logger;
+  retry?: RetryPolicy;
+  now?: () => Date;
+}
+
+export class AuditError extends Error {
+  override name = "AuditError";
+}
+
+/**
+ * Writes one JSON object per audit record to Object Storage. Records are never overwritten: each gets a
+ * fresh name and the upload carries If-None-Match: *, so the store itself refuses to replace an object.
+ */
+export function createAuditSink(opts: AuditSinkOptions): AuditSink {
+  const now = opts.now ?? (() => new Date());
+  const getClient = lazySdkClient(async () => (await import("oci-objectstorage")).ObjectStorageClient, opts.endpoint);
+  const lookUpNamespace = onceAsync(async () => {
+    const c = await getClient();
+    const { value } = await callOci("Object Storage namespace", () => c.getNamespace({}), { log: opts.log, policy: opts.retry });
+    return value;
+  });
+  const getNamespace = () => (opts.namespace ? Promise.resolve(opts.namespace) : lookUpNamespace());
+
+  return {
+    async write(record) {
+      if (typeof record.eventId !== "string" || record.eventId.trim() === "") {
+        throw new AuditError("audit record needs a non-empty eventId");
+      }
+      let body: string;
+      try {
+        body = JSON.stringify(redact(record), null, 2);
+      } catch {
+        throw new AuditError(`audit record for event ${record.eventId} cannot be serialised as JSON`);
+      }
+      const [c, ns] = await Promise.all([getClient(), getNamespace()]);
+      const objectName = auditObjectName(record.eventId, now());
+      const what = `audit object ${objectName} in bucket ${opts.bucket}`;
+      try {
+        await callOci(
+          what,
+          async (attempt) => {
+            try {
+              await c.putObject({
+                namespaceName: ns,
+                bucketName: opts.bucket,
+                objectName,
+                putObjectBody: body,
+                contentLength: Buffer.byteLength(body),
+                contentType: "application/json",
+                ifNoneMatch: "*",
+              });
+            } catch (err) {
+              // The name is fresh, so after a retry a 412 means an earlier try stored the record after all.
+              if (attempt > 1 && (err as { statusCode?: number }).statusCode === 412) return;
+              throw err;
+            }
+          },
+          { log: opts.log, policy: opts.retry },
+        );
+      } catch (err) {
+        throw toAuditError(err, what, ns, opts.bucket);
+      }
+      opts.log.info({ bucket: opts.bucket, objectName, eventId: record.eventId }, "audit record stored");
+      return objectName;
+    },
+  };
+}
+
+function toAuditError(err: unknown, what: string, ns: string, bucket: string): Error {
+  if (!(err instanceof OciRequestError)) return err instanceof Error ? err : new Error(String(err));
+  switch (err.status) {
+    case 401:
+    case 403:
+    case 404:
+      return new AuditError(`audit bucket ${bucket} in namespace ${ns}: not found or not authorized (${err.status})`);
+    case 412:
+      return new AuditError(`${what} already exists; not overwritten (412)`);
+    default:
+      return new AuditError(err.message);
+  }
+}
