@@ -1,0 +1,222 @@
+import { z } from "zod";
+
+/**
+ * One deployment environment (one tenancy/region/compartment), as checked in under infra/environments/<name>.json.
+ * Parsed before anything is synthesized; the stack only ever sees the parsed, defaulted shape.
+ */
+
+const ocid = (kind: string) =>
+  z
+    .string()
+    .regex(new RegExp(`^ocid1\\.${kind}\\.[a-z0-9]+\\.[a-z0-9-]*\\.[A-Za-z0-9._-]+$`), `must be an OCID of type ${kind}`);
+
+const region = z.string().regex(/^[a-z]{2,}-[a-z]+-\d+$/, "must be an OCI region identifier such as eu-frankfurt-1");
+
+/** Names that end up in resource display names and policy text: keep them plain. */
+const resourceName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, "must be 3-32 characters: lower-case letters, digits and -");
+
+const privilegeName = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_$#]*( [A-Z][A-Z0-9_$#]*)*$/, "must be an upper-case role or privilege name");
+
+const httpsUrl = z
+  .string()
+  .url()
+  .refine((u) => u.startsWith("https://"), "must be an https:// URL")
+  .transform((u) => u.replace(/\/+$/, ""));
+
+/** An existing OCID, or the literal "create" for the stack to make one. */
+const existingOrCreate = (kind: string) => z.union([z.literal("create"), ocid(kind)]);
+
+const database = z
+  .object({
+    /** Base ORDS URL up to and including /ords, e.g. https://abc-db.adb.eu-frankfurt-1.oraclecloudapps.com/ords */
+    ordsUrl: httpsUrl.refine((u) => u.endsWith("/ords"), "must end in /ords (the schema alias is a separate key)").optional(),
+    /** Or the Autonomous Database, whose ORDS URL the stack reads with the oci_database_autonomous_database data source. */
+    autonomousDatabaseOcid: ocid("autonomousdatabase").optional(),
+    /** The REST-enabled schema's URL alias (…/ords/<alias>/_/sql). */
+    schemaAlias: z.string().regex(/^[a-z0-9_]{1,128}$/, "must be a lower-case ORDS schema alias"),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if ((d.ordsUrl === undefined) === (d.autonomousDatabaseOcid === undefined)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "set exactly one of ordsUrl and autonomousDatabaseOcid" });
+    }
+  });
+
+const secrets = z
+  .object({
+    /** "create": a secret in the vault whose value comes from sensitive variables at deploy time. */
+    ords: existingOrCreate("vaultsecret"),
+    /** Compartment of an existing secret, when it is not the environment's compartment (scopes the read policy). */
+    ordsSecretCompartment: ocid("compartment").optional(),
+  })
+  .strict();
+
+const vault = z.union([
+  z.literal("create"),
+  z.object({ vaultOcid: ocid("vault"), keyOcid: ocid("key") }).strict(),
+]);
+
+const network = z.union([
+  z.object({ subnetOcid: ocid("subnet"), compartmentOcid: ocid("compartment").optional() }).strict(),
+  z
+    .object({
+      create: z
+        .object({
+          vcnCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "must be an IPv4 CIDR").default("10.20.0.0/16"),
+          subnetCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "must be an IPv4 CIDR").default("10.20.1.0/24"),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+
+/** OCI Functions allows these memory sizes (MB); synchronous invocations time out after at most 300 s. */
+const MEMORY_MB = [128, 256, 512, 1024, 2048, 3072] as const;
+
+const functionSettings = z
+  .object({
+    memoryMb: z
+      .number()
+      .int()
+      .refine((m) => (MEMORY_MB as readonly number[]).includes(m), `must be one of ${MEMORY_MB.join(", ")}`)
+      .default(256),
+    timeoutSeconds: z.number().int().min(5).max(300).default(120),
+    /** Processor shape of the application; the image's platform follows it. */
+    shape: z.enum(["GENERIC_X86", "GENERIC_ARM"]).default("GENERIC_X86"),
+    /** The fn Node 20 runtime image the bundle is layered on. */
+    baseImage: z.string().min(3).default("docker.io/fnproject/node:20"),
+    /**
+     * How the deploy-time image push logs in to OCIR: "token" uses the sensitive variables ocir_username and
+     * ocir_auth_token; "profile" signs a registry token request with the OCI config profile's API key.
+     */
+    registryAuth: z.enum(["token", "profile"]).default("token"),
+  })
+  .strict();
+
+const provisioning = z
+  .object({
+    authMode: z.enum(["oauth", "basic"]).default("oauth"),
+    /** IAM group name or OCID → database roles. Only these groups have any effect. */
+    groupRoleMap: z.record(z.string().min(1), z.array(privilegeName)).default({}),
+    namingRule: z.enum(["username", "email_local"]).default("username"),
+    namePrefix: z.string().regex(/^([A-Z][A-Z0-9_$#]{0,29})?$/, "must be empty or start with A-Z").default(""),
+    identityDomain: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/).default("Default"),
+    identityDomainUrl: httpsUrl.optional(),
+    accountAuth: z.enum(["iam", "password"]).default("iam"),
+    deletePolicy: z.enum(["lock", "drop", "drop_cascade"]).default("lock"),
+    defaultGrants: z.array(privilegeName).default(["CREATE SESSION"]),
+    denyRoles: z.array(privilegeName).default([]),
+    nameLookup: z.boolean().default(true),
+    logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+    dryRun: z.boolean().default(false),
+    cacheTtlSeconds: z.number().int().min(0).max(86400).default(900),
+  })
+  .strict();
+
+/** OCI Logging keeps logs for 30-180 days in steps of 30. */
+const logging = z
+  .object({
+    retentionDays: z
+      .number()
+      .int()
+      .refine((d) => d >= 30 && d <= 180 && d % 30 === 0, "must be 30, 60, 90, 120, 150 or 180")
+      .default(30),
+  })
+  .strict();
+
+const audit = z
+  .object({
+    enabled: z.boolean().default(true),
+    retentionDays: z.number().int().min(1).max(36500).default(365),
+    /** Customer-managed key for the bucket; Oracle-managed encryption otherwise. */
+    kmsKeyOcid: ocid("key").optional(),
+  })
+  .strict();
+
+const alarms = z.discriminatedUnion("enabled", [
+  z.object({ enabled: z.literal(false) }).strict(),
+  z.object({ enabled: z.literal(true), email: z.string().email("must be an e-mail address") }).strict(),
+]);
+
+const accessGovernance = z.discriminatedUnion("enabled", [
+  z.object({ enabled: z.literal(false) }).strict(),
+  z
+    .object({
+      enabled: z.literal(true),
+      /** The Access Governance service instance allowed to invoke the template functions. */
+      instanceOcid: ocid("agcsgovernanceinstance"),
+      /** Connected-system configs; their shape is owned by function/src/governance and passed through as JSON. */
+      systems: z.array(z.record(z.unknown())).min(1),
+    })
+    .strict(),
+]);
+
+const bucketName = z.string().regex(/^[A-Za-z0-9_.-]{1,256}$/, "must be an Object Storage bucket name");
+
+/** Terraform state: local file by default; OCI Object Storage through its S3-compatible API or Terraform's oci backend. */
+const state = z.discriminatedUnion("backend", [
+  z.object({ backend: z.literal("local"), path: z.string().min(1).optional() }).strict(),
+  z
+    .object({
+      backend: z.literal("s3"),
+      bucket: bucketName,
+      namespace: z.string().regex(/^[a-z0-9-]{1,64}$/i, "must be an Object Storage namespace"),
+      region,
+      key: z.string().min(1).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      backend: z.literal("oci"),
+      bucket: bucketName,
+      namespace: z.string().regex(/^[a-z0-9-]{1,64}$/i, "must be an Object Storage namespace"),
+      region: region.optional(),
+      key: z.string().min(1).optional(),
+    })
+    .strict(),
+]);
+
+const tagKey = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "must be a tag key (letters, digits, _ . -)");
+
+export const environmentSchema = z
+  .object({
+    tenancyOcid: ocid("tenancy"),
+    region,
+    /** IAM resources (dynamic group, policies) must be written in the tenancy's home region. */
+    homeRegion: region.optional(),
+    compartmentOcid: ocid("compartment"),
+    /** Profile in ~/.oci/config that Terraform and the image push use. */
+    ociConfigProfile: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default("DEFAULT"),
+    /** Prefix for every display name and for the dynamic group/policy names (unique per tenancy). */
+    resourcePrefix: resourceName,
+    database,
+    secrets,
+    /** Needed only when a secret is created. */
+    vault: vault.optional(),
+    network,
+    function: functionSettings.default({}),
+    provisioning: provisioning.default({}),
+    logging: logging.default({}),
+    audit: audit.default({}),
+    alarms: alarms.default({ enabled: false }),
+    accessGovernance: accessGovernance.default({ enabled: false }),
+    tags: z.record(tagKey, z.string().max(256)).default({}),
+    state: state.default({ backend: "local" }),
+  })
+  .strict()
+  .superRefine((env, ctx) => {
+    if (env.secrets.ords === "create" && env.vault === undefined) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["vault"],
+        message: 'secrets.ords is "create", so a vault is needed: "create" or {vaultOcid, keyOcid}',
+      });
+    }
+  });
+
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+export type Environment = z.output<typeof environmentSchema>;

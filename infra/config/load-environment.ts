@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import type { ZodIssue } from "zod";
+import { environmentSchema, type Environment } from "./environment-schema";
+
+export const ENVIRONMENTS_DIR = resolve(__dirname, "../environments");
+
+/** A checked-in environment file that failed to parse; the message names the file and every bad key path. */
+export class EnvironmentConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: invalid environment config\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvironmentConfigError";
+  }
+}
+
+export interface LoadedEnvironment {
+  /** The file's base name without .json; it names the stack. */
+  name: string;
+  file: string;
+  config: Environment;
+}
+
+const ENV_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+
+function keyPath(issue: ZodIssue): string {
+  if (issue.path.length === 0) return "(root)";
+  return issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
+}
+
+function describe(issue: ZodIssue): string {
+  if (issue.code === "unrecognized_keys") return `${keyPath(issue)}: unknown key(s) ${issue.keys.join(", ")}`;
+  if (issue.code === "invalid_union") {
+    // Report the branch that got furthest, not zod's generic "Invalid input".
+    const deepest = issue.unionErrors
+      .flatMap((e) => e.issues)
+      .sort((a, b) => b.path.length - a.path.length)[0];
+    if (deepest) return describe(deepest);
+  }
+  return `${keyPath(issue)}: ${issue.message}`;
+}
+
+/** Parses one environment's JSON text; `file` is only used to name it in errors. */
+export function parseEnvironment(file: string, text: string): LoadedEnvironment {
+  const name = basename(file).replace(/\.json$/, "");
+  if (!ENV_NAME.test(name)) {
+    throw new EnvironmentConfigError(file, [`file name: "${name}" must be a lower-case stack name (a-z, 0-9, -)`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new EnvironmentConfigError(file, [`not valid JSON: ${(err as Error).message}`]);
+  }
+  const parsed = environmentSchema.safeParse(raw);
+  if (!parsed.success) throw new EnvironmentConfigError(file, parsed.error.issues.map(describe));
+  return { name, file, config: parsed.data };
+}
+
+export function loadEnvironmentFile(file: string): LoadedEnvironment {
+  return parseEnvironment(file, readFileSync(file, "utf8"));
+}
+
+/** Every infra/environments/*.json, sorted by name; fails on the first invalid file. */
+export function loadAllEnvironments(dir: string = ENVIRONMENTS_DIR): LoadedEnvironment[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => loadEnvironmentFile(join(dir, f)));
+}

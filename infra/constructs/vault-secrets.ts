@@ -1,0 +1,97 @@
+import { Id as RandomId } from "@cdktf/provider-random/lib/id";
+import { Fn, TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+import { KmsKey } from "../.gen/providers/oci/kms-key";
+import { KmsVault } from "../.gen/providers/oci/kms-vault";
+import { VaultSecret } from "../.gen/providers/oci/vault-secret";
+import type { Environment } from "../config/environment-schema";
+
+export interface VaultSecretsProps {
+  prefix: string;
+  compartmentId: string;
+  vault: Environment["vault"];
+  secrets: Environment["secrets"];
+  authMode: Environment["provisioning"]["authMode"];
+}
+
+/** Terraform variable names for the ORDS credentials per auth mode (the secret JSON keys the function reads). */
+const CREDENTIAL_VARIABLES = {
+  oauth: { clientId: "ords_client_id", clientSecret: "ords_client_secret" },
+  basic: { username: "ords_username", password: "ords_password" },
+} as const;
+
+/**
+ * The ORDS credential secret: referenced by OCID, or created in a vault (existing or created here) from
+ * sensitive variables, so its value lives only in the caller's environment and Terraform state.
+ */
+export class VaultSecrets extends Construct {
+  /** OCID (or reference) of the secret the function reads. */
+  readonly ordsSecretId: string;
+  /** Compartment the secret lives in, for the read policy. */
+  readonly ordsSecretCompartmentId: string;
+  /** Terraform variables the deploy needs (empty when nothing is created). */
+  readonly variableNames: string[] = [];
+
+  constructor(scope: Construct, id: string, props: VaultSecretsProps) {
+    super(scope, id);
+    if (props.secrets.ords !== "create") {
+      this.ordsSecretId = props.secrets.ords;
+      this.ordsSecretCompartmentId = props.secrets.ordsSecretCompartment ?? props.compartmentId;
+      return;
+    }
+    const { vaultId, keyId } = this.vaultAndKey(props);
+
+    const names = CREDENTIAL_VARIABLES[props.authMode];
+    const content: Record<string, string> = {};
+    for (const [jsonKey, varName] of Object.entries(names)) {
+      const v = new TerraformVariable(this, varName, {
+        type: "string",
+        sensitive: true,
+        nullable: false,
+        description: `ORDS credential (${jsonKey}) stored in the vault secret; pass as TF_VAR_${varName}`,
+      });
+      content[jsonKey] = v.stringValue;
+      this.variableNames.push(varName);
+    }
+
+    // Deleted secrets keep their name reserved until the deletion date, so a suffix lets a re-deploy succeed.
+    const suffix = new RandomId(this, "secret-suffix", { byteLength: 3, keepers: { vault: vaultId } });
+    const secret = new VaultSecret(this, "ords", {
+      compartmentId: props.compartmentId,
+      vaultId,
+      keyId,
+      secretName: `${props.prefix}-ords-${suffix.hex}`,
+      description: `ORDS ${props.authMode} credentials for ${props.prefix}`,
+      secretContent: { contentType: "BASE64", content: Fn.base64encode(Fn.jsonencode(content)), name: "v1" },
+    });
+    this.ordsSecretId = secret.id;
+    this.ordsSecretCompartmentId = props.compartmentId;
+  }
+
+  private vaultAndKey(props: VaultSecretsProps): { vaultId: string; keyId: string } {
+    if (props.vault === undefined) throw new Error("a created secret needs a vault (the config schema enforces this)");
+    if (props.vault !== "create") return { vaultId: props.vault.vaultOcid, keyId: props.vault.keyOcid };
+    // Vault and key deletion is scheduled (7-30 days, 30 by default); set this, apply, then destroy to shorten it.
+    const deletion = new TerraformVariable(this, "vault_time_of_deletion", {
+      type: "string",
+      nullable: true,
+      default: null,
+      description: "RFC 3339 time (7-30 days ahead) at which the created vault and key are deleted after destroy",
+    });
+    const vault = new KmsVault(this, "vault", {
+      compartmentId: props.compartmentId,
+      displayName: `${props.prefix}-vault`,
+      vaultType: "DEFAULT",
+      timeOfDeletion: deletion.stringValue,
+    });
+    const key = new KmsKey(this, "key", {
+      compartmentId: props.compartmentId,
+      displayName: `${props.prefix}-secrets-key`,
+      managementEndpoint: vault.managementEndpoint,
+      keyShape: { algorithm: "AES", length: 32 },
+      protectionMode: "SOFTWARE",
+      timeOfDeletion: deletion.stringValue,
+    });
+    return { vaultId: vault.id, keyId: key.id };
+  }
+}

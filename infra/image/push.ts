@@ -1,0 +1,68 @@
+/**
+ * Builds the function image without Docker and pushes it:
+ *
+ *   tsx infra/image/push.ts --bundle dist/function --repo <host>/<namespace>/<repo> --tag <content tag>
+ *       [--base docker.io/fnproject/node:20] [--platform linux/amd64] [--auth token|profile|none] [--profile NAME]
+ *
+ * The tag must be the bundle's content address (infra/image/bundle-digest.ts), which the stack computed at synth;
+ * a bundle rebuilt since then is refused instead of being pushed under a stale tag.
+ */
+import { Command, Option } from "commander";
+import { resolve } from "node:path";
+import { imageTag } from "./bundle-digest";
+import { parseRepository } from "./image-ref";
+import { ocirCredentials } from "./ocir-login";
+import { pushImage } from "./push-image";
+
+const isLoopback = (host: string) => /^(127\.\d+\.\d+\.\d+|localhost)(:\d+)?$/.test(host);
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command()
+    .name("push")
+    .requiredOption("--bundle <dir>", "function bundle directory (func.js, func.yaml, package.json)")
+    .requiredOption("--repo <host/path>", "target repository, e.g. ocir.eu-frankfurt-1.oci.oraclecloud.com/ns/repo")
+    .requiredOption("--tag <tag>", "content tag computed at synth")
+    .option("--base <image>", "base image", "docker.io/fnproject/node:20")
+    .option("--platform <os/arch>", "platform of the base image to extend", "linux/amd64")
+    .addOption(new Option("--auth <mode>", "target registry login").choices(["token", "profile", "none"]).default("token"))
+    .option("--profile <name>", "OCI config profile for --auth profile", "DEFAULT")
+    .parse(argv);
+  const o = program.opts<{
+    bundle: string;
+    repo: string;
+    tag: string;
+    base: string;
+    platform: string;
+    auth: "token" | "profile" | "none";
+    profile: string;
+  }>();
+
+  const bundleDir = resolve(o.bundle);
+  const expected = imageTag(bundleDir, o.base, o.platform);
+  if (o.tag !== expected) {
+    throw new Error(`--tag ${o.tag} does not match the bundle's content tag ${expected}: synthesize again`);
+  }
+  const target = parseRepository(o.repo);
+  const base = o.base;
+  const credentials = await ocirCredentials(o.auth, target.host, process.env, o.profile);
+  const result = await pushImage({
+    bundleDir,
+    baseImage: base,
+    platform: o.platform,
+    target: { ...target, tag: o.tag },
+    source: { plainHttp: isLoopback(base.split("/")[0]) },
+    destination: { credentials, plainHttp: isLoopback(target.host) },
+    log: (line) => console.log(line),
+  });
+  console.log(
+    `${result.image} (uploaded ${result.uploadedBlobs.length} blob(s), reused ${result.reusedBlobs.length}, ` +
+      `manifest ${result.manifestUploaded ? "pushed" : "unchanged"})`,
+  );
+}
+
+if (require.main === module) {
+  main(process.argv).catch((err: unknown) => {
+    console.error(`push: ${(err as Error).message}`);
+    process.exit(1);
+  });
+}
