@@ -1,3 +1,4 @@
+import { handleProvision } from "../provision/handler";
 import type { Invocation, Reply } from "./invocation";
 
 const ROLES = ["provision", "ag-schema", "ag-request", "ag-response", "ag-test"] as const;
@@ -6,6 +7,8 @@ const ROLES = ["provision", "ag-schema", "ag-request", "ag-response", "ag-test"]
 export async function route(inv: Invocation): Promise<Reply> {
   const role = inv.config.FUNCTION_ROLE ?? "provision";
   switch (role) {
+    case "provision":
+      return handleProvision(inv);
     default:
       return {
         status: 400,

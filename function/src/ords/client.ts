@@ -1,0 +1,136 @@
+import type { Logger } from "../log/logger";
+import { httpExchange, type HttpResult } from "../net/http";
+import { withRetry, type RetryPolicy } from "../net/retry";
+import type { TokenSource } from "../oauth/token-source";
+import { envelopeSchema, itemError, OraError, type EnvelopeItem } from "./envelope";
+
+export type OrdsAuth = { kind: "oauth"; tokens: TokenSource } | { kind: "basic"; username: string; password: string };
+
+/** A failure talking to ORDS itself (not a statement's ORA- error). Never carries credentials. */
+export class OrdsError extends Error {
+  override name = "OrdsError";
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly transient = false,
+  ) {
+    super(message);
+  }
+}
+
+export interface Bind {
+  name: string;
+  data_type: "VARCHAR2" | "NUMBER";
+  value: string | number;
+}
+
+export interface QueryResult {
+  rows: Record<string, unknown>[];
+  hasMore: boolean;
+}
+
+/** Per-statement outcome of a script, aligned with the statements sent. */
+export type StatementOutcome = { ok: true } | { ok: false; error: OraError };
+
+export interface OrdsClientOptions {
+  /** https://host/ords/<schema-alias> */
+  url: string;
+  auth: OrdsAuth;
+  log: Logger;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+}
+
+/**
+ * ORDS REST-enabled SQL (`POST <url>/_/sql`): bearer token from the OAuth client (refreshed once on 401) or
+ * database basic auth; transient failures retried within the invocation deadline.
+ */
+export class OrdsClient {
+  /** Calls sent to /_/sql (for reporting remote calls per event). */
+  sqlCalls = 0;
+
+  constructor(private readonly o: OrdsClientOptions) {}
+
+  private get host(): string {
+    return new URL(this.o.url).host;
+  }
+
+  private async authorization(deadline: Date | null): Promise<string> {
+    if (this.o.auth.kind === "basic") {
+      return `Basic ${Buffer.from(`${this.o.auth.username}:${this.o.auth.password}`).toString("base64")}`;
+    }
+    return `Bearer ${await this.o.auth.tokens.get(deadline)}`;
+  }
+
+  private async post(contentType: string, body: string, deadline: Date | null): Promise<EnvelopeItem[]> {
+    const send = async (): Promise<HttpResult> =>
+      withRetry(
+        async () => {
+          this.sqlCalls++;
+          return httpExchange(`${this.o.url}/_/sql`, {
+            method: "POST",
+            headers: { "Content-Type": contentType, Accept: "application/json", Authorization: await this.authorization(deadline) },
+            body,
+            timeoutMs: Math.min(this.o.timeoutMs ?? 30000, deadline ? Math.max(1000, deadline.getTime() - Date.now()) : Infinity),
+            what: "ORDS REST-enabled SQL",
+          });
+        },
+        {
+          deadline,
+          policy: this.o.retry,
+          onRetry: (r) => this.o.log.warn({ attempt: r.attempt, delayMs: r.delayMs, reason: r.reason }, "retrying ORDS call"),
+        },
+      );
+    let res = await send();
+    if (res.status === 401 && this.o.auth.kind === "oauth") {
+      // The cached token may have expired or been revoked early: one fresh token, one more try.
+      this.o.auth.tokens.invalidate();
+      res = await send();
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw new OrdsError(`ORDS at ${this.host} refused the credentials (${res.status})`, res.status);
+    }
+    if (res.status === 404) {
+      throw new OrdsError(`ORDS at ${this.host} has no REST-enabled SQL at ${new URL(this.o.url).pathname}/_/sql (404): check ORDS_URL`, 404);
+    }
+    if (res.status !== 200) throw new OrdsError(`ORDS at ${this.host} answered ${res.status}`, res.status);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(res.text);
+    } catch {
+      throw new OrdsError(`ORDS at ${this.host} sent a reply that is not JSON`, res.status);
+    }
+    const env = envelopeSchema.safeParse(parsed);
+    if (!env.success) throw new OrdsError(`ORDS at ${this.host} sent a reply without statement items`, res.status);
+    return env.data.items;
+  }
+
+  /** Runs statements as one script, one call; every statement gets its own outcome. */
+  async script(sqls: readonly string[], deadline: Date | null): Promise<StatementOutcome[]> {
+    if (sqls.length === 0) return [];
+    const items = await this.post("application/sql", sqls.map((s) => `${s};\n`).join(""), deadline);
+    if (items.length !== sqls.length) {
+      throw new OrdsError(`ORDS at ${this.host} answered ${items.length} items for ${sqls.length} statements`, 200);
+    }
+    return items.map((item) => {
+      const error = itemError(item);
+      return error ? { ok: false, error } : { ok: true };
+    });
+  }
+
+  /** One or more queries sharing binds, one call; a failing query throws its ORA- error. */
+  async queries(sqls: readonly string[], binds: Bind[], deadline: Date | null, page?: { offset: number; limit: number }): Promise<QueryResult[]> {
+    const body = JSON.stringify({ statementText: sqls.join(";\n"), binds, ...page });
+    const items = await this.post("application/json", body, deadline);
+    if (items.length !== sqls.length) {
+      throw new OrdsError(`ORDS at ${this.host} answered ${items.length} items for ${sqls.length} queries`, 200);
+    }
+    return items.map((item) => {
+      const error = itemError(item);
+      if (error) throw error;
+      return { rows: item.resultSet?.items ?? [], hasMore: item.resultSet?.hasMore ?? false };
+    });
+  }
+}
+
+export { OraError };

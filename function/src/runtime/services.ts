@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { createAuditSink, type AuditSink } from "../audit";
+import { loadConfig, type ProvisionConfig } from "../config/load";
+import { createIdentityLookup, type IdentityLookup } from "../identity";
+import { createLogger, type Logger } from "../log/logger";
+import { TokenSource } from "../oauth/token-source";
+import { OrdsClient } from "../ords/client";
+import { createSecretReader, parseSecretJson, type SecretReader } from "../secrets";
+
+const oauthSecret = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
+const basicSecret = z.object({ username: z.string().min(1), password: z.string().min(1) });
+
+/** Everything an invocation needs that outlives it: built once per configuration, reused while warm. */
+export interface Services {
+  config: ProvisionConfig;
+  log: Logger;
+  secrets: SecretReader;
+  identity: IdentityLookup;
+  audit?: AuditSink;
+  /** An ORDS client with current credentials (secret re-read once its cache lifetime ends). */
+  ords(): Promise<OrdsClient>;
+  /** Remote calls so far, by kind, for the per-event report. */
+  calls(): Record<string, number>;
+}
+
+let cached: { key: string; services: Services } | undefined;
+
+function build(config: ProvisionConfig): Services {
+  const log = createLogger(config.LOG_LEVEL);
+  const secrets = createSecretReader({ endpoint: config.OCI_SECRETS_ENDPOINT, ttlSeconds: config.CACHE_TTL_SECONDS, log });
+  const identity = createIdentityLookup({ endpoint: config.OCI_IDENTITY_ENDPOINT, domainUrl: config.IDENTITY_DOMAIN_URL, log });
+  const audit = config.AUDIT_BUCKET
+    ? createAuditSink({ bucket: config.AUDIT_BUCKET, namespace: config.AUDIT_NAMESPACE, endpoint: config.OCI_OBJECTSTORAGE_ENDPOINT, log })
+    : undefined;
+  // Token sources live as long as the process, keyed by client id, so a warm function reuses its token.
+  const tokens = new Map<string, TokenSource>();
+  let client: { secretText: string; ords: OrdsClient } | undefined;
+  let sqlCallsOfOldClients = 0;
+
+  return {
+    config,
+    log,
+    secrets,
+    identity,
+    audit,
+    async ords() {
+      const text = await secrets.read(config.ORDS_SECRET_OCID);
+      if (client?.secretText === text) return client.ords;
+      sqlCallsOfOldClients += client?.ords.sqlCalls ?? 0;
+      let ords: OrdsClient;
+      if (config.ORDS_AUTH === "oauth") {
+        const c = parseSecretJson(text, oauthSecret, "ORDS OAuth client secret");
+        let source = tokens.get(c.clientId);
+        if (!source) {
+          source = new TokenSource(
+            { tokenUrl: `${config.ORDS_URL}/oauth/token`, clientId: c.clientId, clientSecret: c.clientSecret },
+            { maxLifetimeSeconds: config.CACHE_TTL_SECONDS || undefined },
+          );
+          tokens.set(c.clientId, source);
+        }
+        ords = new OrdsClient({ url: config.ORDS_URL, auth: { kind: "oauth", tokens: source }, log });
+      } else {
+        const c = parseSecretJson(text, basicSecret, "ORDS database user secret");
+        ords = new OrdsClient({ url: config.ORDS_URL, auth: { kind: "basic", username: c.username, password: c.password }, log });
+      }
+      client = { secretText: text, ords };
+      return ords;
+    },
+    calls() {
+      return {
+        oauthToken: [...tokens.values()].reduce((n, t) => n + t.requests, 0),
+        ordsSql: sqlCallsOfOldClients + (client?.ords.sqlCalls ?? 0),
+      };
+    },
+  };
+}
+
+/** The services for this configuration; a changed configuration (redeploy) builds new ones. */
+export function servicesFor(env: Readonly<Record<string, string | undefined>>): Services {
+  const key = JSON.stringify(Object.keys(env).sort().map((k) => [k, env[k]]));
+  if (cached?.key !== key) cached = { key, services: build(loadConfig(env)) };
+  return cached.services;
+}
