@@ -14,6 +14,8 @@ export interface ResourcePrincipal {
   issuerPublicKey: KeyObject;
   tenancyId: string;
   compartmentId: string;
+  /** Another RPST from the same issuer for the same session key (lifetimeSeconds < 0: already expired). */
+  mintToken(lifetimeSeconds: number): string;
 }
 
 export interface ResourcePrincipalOptions {
@@ -32,28 +34,31 @@ export function createResourcePrincipal(o: ResourcePrincipalOptions = {}): Resou
   const session = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const tenancyId = o.tenancyId ?? "ocid1.tenancy.oc1..aaaaaaaalocaltenancy";
   const compartmentId = o.compartmentId ?? "ocid1.compartment.oc1..aaaaaaaalocalcompartment";
-  const now = Math.floor(Date.now() / 1000);
-  const claims = {
-    iss: "authService.oracle.com",
-    aud: "oci",
-    sub: o.functionId ?? "ocid1.fnfunc.oc1.eu-frankfurt-1.aaaaaaaalocalfunction",
-    iat: now,
-    exp: now + (o.lifetimeSeconds ?? 3600),
-    jti: randomUUID(),
-    ttype: "res",
-    res_type: "fnfunc",
-    res_tenant: tenancyId,
-    res_compartment: compartmentId,
-    jwk: JSON.stringify({ ...session.publicKey.export({ format: "jwk" }), kid: "session", use: "sig", alg: "RS256" }),
+  const mintToken = (lifetimeSeconds: number): string => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      iss: "authService.oracle.com",
+      aud: "oci",
+      sub: o.functionId ?? "ocid1.fnfunc.oc1.eu-frankfurt-1.aaaaaaaalocalfunction",
+      iat: now,
+      exp: now + lifetimeSeconds,
+      jti: randomUUID(),
+      ttype: "res",
+      res_type: "fnfunc",
+      res_tenant: tenancyId,
+      res_compartment: compartmentId,
+      jwk: JSON.stringify({ ...session.publicKey.export({ format: "jwk" }), kid: "session", use: "sig", alg: "RS256" }),
+    };
+    const signingInput = `${b64url(JSON.stringify({ alg: "RS256", typ: "JWT", kid: "asw" }))}.${b64url(JSON.stringify(claims))}`;
+    return `${signingInput}.${b64url(createSign("RSA-SHA256").update(signingInput).sign(issuer.privateKey))}`;
   };
-  const signingInput = `${b64url(JSON.stringify({ alg: "RS256", typ: "JWT", kid: "asw" }))}.${b64url(JSON.stringify(claims))}`;
-  const signature = createSign("RSA-SHA256").update(signingInput).sign(issuer.privateKey);
-  const rpst = `${signingInput}.${b64url(signature)}`;
+  const rpst = mintToken(o.lifetimeSeconds ?? 3600);
   return {
     rpst,
     issuerPublicKey: issuer.publicKey,
     tenancyId,
     compartmentId,
+    mintToken,
     env: {
       OCI_RESOURCE_PRINCIPAL_VERSION: "2.2",
       OCI_RESOURCE_PRINCIPAL_RPST: rpst,
