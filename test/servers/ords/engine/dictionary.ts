@@ -1,0 +1,95 @@
+import type { ColumnType, Value } from "../sql/ast";
+import type { DbObject, OrdsDatabase, OrdsUser } from "./database";
+import type { Row } from "./eval";
+import type { ColumnMeta, Relation } from "./relation";
+
+/**
+ * The read-only dictionary views, computed from the live state on every read (no copies to keep in step).
+ * Views keyed by user name answer `WHERE <key> = …` through the database's Maps instead of a scan.
+ */
+export function dictionaryViews(db: OrdsDatabase): Map<string, Relation> {
+  const views: Relation[] = [
+    view("DBA_USERS", [col("USERNAME", "VARCHAR2", 128, false), col("USER_ID", "NUMBER", 0, false), col("ACCOUNT_STATUS", "VARCHAR2", 32, false),
+      col("AUTHENTICATION_TYPE", "VARCHAR2", 8), col("EXTERNAL_NAME", "VARCHAR2", 4000), col("DEFAULT_TABLESPACE", "VARCHAR2", 30, false),
+      col("CREATED", "DATE", 0, false), col("ORACLE_MAINTAINED", "VARCHAR2", 1)],
+    () => mapIter(db.users(), dbaUserRow), {
+      USERNAME: (v) => one(typeof v === "string" ? db.user(v) : undefined, dbaUserRow),
+    }),
+    view("ALL_USERS", [col("USERNAME", "VARCHAR2", 128, false), col("USER_ID", "NUMBER", 0, false), col("CREATED", "DATE", 0, false),
+      col("ORACLE_MAINTAINED", "VARCHAR2", 1)],
+    () => mapIter(db.users(), allUserRow), {
+      USERNAME: (v) => one(typeof v === "string" ? db.user(v) : undefined, allUserRow),
+    }),
+    view("DBA_ROLES", [col("ROLE", "VARCHAR2", 128), col("AUTHENTICATION_TYPE", "VARCHAR2", 11), col("EXTERNAL_NAME", "VARCHAR2", 4000), col("ORACLE_MAINTAINED", "VARCHAR2", 1)],
+    () => mapIter(db.roles(), (r) => ({ ROLE: r.role, AUTHENTICATION_TYPE: r.externalName === null ? "NONE" : "GLOBAL", EXTERNAL_NAME: r.externalName, ORACLE_MAINTAINED: yn(r.oracleMaintained) }))),
+    view("DBA_ROLE_PRIVS", [col("GRANTEE", "VARCHAR2", 128), col("GRANTED_ROLE", "VARCHAR2", 128, false), col("ADMIN_OPTION", "VARCHAR2", 3), col("DEFAULT_ROLE", "VARCHAR2", 3)],
+    () => mapIter(db.roleGrantRows(), (g) => rolePrivRow(g.grantee, g.role, g.adminOption)), {
+      GRANTEE: (v) => (typeof v === "string" ? [...(db.roleGrantsOf(v) ?? new Map<string, boolean>())].map(([role, admin]) => rolePrivRow(v, role, admin)) : []),
+    }),
+    view("DBA_SYS_PRIVS", [col("GRANTEE", "VARCHAR2", 128), col("PRIVILEGE", "VARCHAR2", 40), col("ADMIN_OPTION", "VARCHAR2", 3)],
+    () => mapIter(db.sysPrivRows(), (g) => sysPrivRow(g.grantee, g.privilege, g.adminOption)), {
+      GRANTEE: (v) => (typeof v === "string" ? [...(db.sysPrivGrantsOf(v) ?? new Map<string, boolean>())].map(([p, admin]) => sysPrivRow(v, p, admin)) : []),
+    }),
+    view("DBA_OBJECTS", [col("OWNER", "VARCHAR2", 128), col("OBJECT_NAME", "VARCHAR2", 128), col("OBJECT_ID", "NUMBER", 0), col("OBJECT_TYPE", "VARCHAR2", 23), col("CREATED", "DATE", 0, false), col("STATUS", "VARCHAR2", 7)],
+    () => mapIter(db.allObjects(), objectRow), {
+      OWNER: (v) => (typeof v === "string" ? db.objectsOf(v).map(objectRow) : []),
+    }),
+    view("DUAL", [col("DUMMY", "VARCHAR2", 1)], () => [{ DUMMY: "X" }]),
+  ];
+  return new Map(views.map((v) => [v.name, v]));
+}
+
+type Index = Record<string, (v: Value) => Row[]>;
+
+function view(name: string, columns: ColumnMeta[], rows: () => Iterable<Row>, index: Index = {}): Relation {
+  return {
+    owner: "SYS",
+    name,
+    columns,
+    rows,
+    lookup: (column, value) => index[column]?.(value),
+  };
+}
+
+function col(name: string, type: ColumnType, precision: number, nullable = true): ColumnMeta {
+  return { name, type, precision, scale: 0, nullable };
+}
+
+function* mapIter<T>(it: Iterable<T>, f: (t: T) => Row): IterableIterator<Row> {
+  for (const t of it) yield f(t);
+}
+
+function one<T>(t: T | undefined, f: (t: T) => Row): Row[] {
+  return t === undefined ? [] : [f(t)];
+}
+
+const yn = (b: boolean) => (b ? "Y" : "N");
+
+function dbaUserRow(u: OrdsUser): Row {
+  return {
+    USERNAME: u.username,
+    USER_ID: u.userId,
+    ACCOUNT_STATUS: u.accountStatus,
+    AUTHENTICATION_TYPE: u.authenticationType,
+    EXTERNAL_NAME: u.externalName,
+    DEFAULT_TABLESPACE: u.defaultTablespace,
+    CREATED: u.created,
+    ORACLE_MAINTAINED: yn(u.oracleMaintained),
+  };
+}
+
+function allUserRow(u: OrdsUser): Row {
+  return { USERNAME: u.username, USER_ID: u.userId, CREATED: u.created, ORACLE_MAINTAINED: yn(u.oracleMaintained) };
+}
+
+function rolePrivRow(grantee: string, role: string, admin: boolean): Row {
+  return { GRANTEE: grantee, GRANTED_ROLE: role, ADMIN_OPTION: admin ? "YES" : "NO", DEFAULT_ROLE: "YES" };
+}
+
+function sysPrivRow(grantee: string, privilege: string, admin: boolean): Row {
+  return { GRANTEE: grantee, PRIVILEGE: privilege, ADMIN_OPTION: admin ? "YES" : "NO" };
+}
+
+function objectRow(o: DbObject): Row {
+  return { OWNER: o.owner, OBJECT_NAME: o.name, OBJECT_ID: o.objectId, OBJECT_TYPE: o.type, CREATED: o.created, STATUS: "VALID" };
+}

@@ -1,0 +1,149 @@
+import type { Cond, ObjectName, Statement, Value } from "../sql/ast";
+import { OraError } from "../sql/ora-error";
+import type { OrdsDatabase } from "./database";
+import { evalCond, evalExpr, type EvalContext, type Row } from "./eval";
+import { checkColumns, checkCondColumns, runSelect, subqueryRunner, type QueryEnv, type QueryResult } from "./query";
+import type { Relation } from "./relation";
+import { Table } from "./table";
+
+export interface ExecEnv {
+  db: OrdsDatabase;
+  views: ReadonlyMap<string, Relation>;
+  binds: ReadonlyMap<string, Value>;
+  now: Date;
+}
+
+export interface Outcome {
+  /** SQL*Plus feedback, e.g. "User created." */
+  feedback?: string;
+  /** Rows affected (DML), else 0. */
+  result: number;
+  resultSet?: QueryResult;
+}
+
+/** Executes one parsed statement; an OraError leaves the database unchanged. */
+export function execute(s: Statement, env: ExecEnv): Outcome {
+  const { db } = env;
+  switch (s.kind) {
+    case "createUser":
+      db.ddlCreateUser(s.name, s.options, s.ifNotExists);
+      return done("User created.");
+    case "alterUser":
+      db.ddlAlterUser(s.name, s.options);
+      return done("User altered.");
+    case "dropUser":
+      db.ddlDropUser(s.name, s.cascade, s.ifExists);
+      return done("User dropped.");
+    case "createRole":
+      db.ddlCreateRole(s.name, s.externalName);
+      return done("Role created.");
+    case "dropRole":
+      db.ddlDropRole(s.name);
+      return done("Role dropped.");
+    case "grant":
+      db.ddlGrant(s.privileges, s.grantees, s.adminOption);
+      return done("Grant succeeded.");
+    case "revoke":
+      db.ddlRevoke(s.privileges, s.grantees);
+      return done("Revoke succeeded.");
+    case "createTable":
+      db.ddlCreateTable(s.table.owner ?? db.schema, s.table.name, s.columns, s.constraints, s.ifNotExists);
+      return done("Table created.");
+    case "dropTable":
+      db.ddlDropTable(s.table.owner ?? db.schema, s.table.name, s.ifExists);
+      return done("Table dropped.");
+    case "insert": {
+      const t = writableTable(s.table, env);
+      const cols = s.columns ?? t.columns.map((c) => c.name);
+      if (s.values.length < cols.length) throw new OraError(947);
+      if (s.values.length > cols.length) throw new OraError(913);
+      const ctx = rowlessContext(env);
+      const values = new Map<string, Value>();
+      cols.forEach((c, i) => {
+        if (!t.hasColumn(c)) throw new OraError(904, [c]);
+        if (values.has(c)) throw new OraError(957);
+        values.set(c, evalExpr(s.values[i], ctx));
+      });
+      t.insert(values, ctx);
+      return rows(1, "created");
+    }
+    case "update": {
+      const t = writableTable(s.table, env);
+      const known = new Set(t.columns.map((c) => c.name));
+      for (const set of s.sets) {
+        if (!known.has(set.column)) throw new OraError(904, [set.column]);
+        checkColumns(set.expr, known);
+      }
+      if (s.where) checkCondColumns(s.where, known);
+      const targets = matching(t, s.where, env);
+      const n = t.update(targets, (row) => new Map(s.sets.map((set) => [set.column, evalExpr(set.expr, rowContext(env, row))])), rowlessContext(env));
+      return rows(n, "updated");
+    }
+    case "delete": {
+      const t = writableTable(s.table, env);
+      if (s.where) checkCondColumns(s.where, new Set(t.columns.map((c) => c.name)));
+      return rows(t.delete(matching(t, s.where, env).map(([id]) => id)), "deleted");
+    }
+    case "select":
+      return { result: 0, resultSet: runSelect(s.query, queryEnv(env)) };
+    case "commit":
+      return done("Commit complete.");
+    case "rollback":
+      return done("Rollback complete.");
+  }
+}
+
+/** Views resolve through their public synonyms (DBA_USERS = SYS.DBA_USERS); tables in the schema. */
+export function resolve(name: ObjectName, env: ExecEnv): Relation {
+  if (name.owner === undefined || name.owner === "SYS" || name.owner === "PUBLIC") {
+    const v = env.views.get(name.name);
+    if (v) return v;
+  }
+  const t = env.db.table(name.name, name.owner ?? env.db.schema);
+  if (!t) throw new OraError(942);
+  return t;
+}
+
+function writableTable(name: ObjectName, env: ExecEnv): Table {
+  const rel = resolve(name, env);
+  if (!(rel instanceof Table)) throw new OraError(1031);
+  return rel;
+}
+
+function queryEnv(env: ExecEnv): QueryEnv {
+  return { resolve: (n) => resolve(n, env), binds: env.binds, now: env.now };
+}
+
+/** Rows an UPDATE/DELETE touches (a scan: user tables here are registry-sized). */
+function matching(t: Table, where: Cond | undefined, env: ExecEnv): Array<[number, Row]> {
+  const base = rowlessContext(env);
+  const out: Array<[number, Row]> = [];
+  for (const [id, row] of t.entries()) {
+    if (!where || evalCond(where, { ...base, column: (n) => row[n] ?? null }) === true) out.push([id, row]);
+  }
+  return out;
+}
+
+function rowContext(env: ExecEnv, row: Row): EvalContext {
+  return { ...rowlessContext(env), column: (n) => row[n] ?? null };
+}
+
+/** Context for values outside any row (INSERT VALUES): a column reference there is ORA-00984. */
+function rowlessContext(env: ExecEnv): EvalContext {
+  return {
+    binds: env.binds,
+    now: env.now,
+    subquery: subqueryRunner(queryEnv(env)),
+    column: () => {
+      throw new OraError(984);
+    },
+  };
+}
+
+function done(feedback: string): Outcome {
+  return { feedback, result: 0 };
+}
+
+function rows(n: number, verb: string): Outcome {
+  return { feedback: `${n} ${n === 1 ? "row" : "rows"} ${verb}.`, result: n };
+}

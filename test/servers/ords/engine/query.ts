@@ -1,0 +1,185 @@
+import type { Cond, Expr, ObjectName, Select, Value } from "../sql/ast";
+import { OraError } from "../sql/ora-error";
+import { compare, evalCond, evalExpr, keyOf, toNumber, type EvalContext, type Row } from "./eval";
+import type { ColumnMeta, Relation } from "./relation";
+
+export interface QueryEnv {
+  resolve: (name: ObjectName) => Relation;
+  binds: ReadonlyMap<string, Value>;
+  now: Date;
+}
+
+export interface QueryResult {
+  columns: ColumnMeta[];
+  rows: Value[][];
+}
+
+/** Runs a SELECT: index-assisted candidate rows, WHERE, COUNT(*), ORDER BY, OFFSET/FETCH. */
+export function runSelect(q: Select, env: QueryEnv): QueryResult {
+  const rel = env.resolve(q.from);
+  const known = new Set(rel.columns.map((c) => c.name));
+  const items = q.items === "*" ? rel.columns.map((c) => ({ expr: { k: "col", name: c.name } as Expr, name: c.name })) : q.items;
+  for (const i of items) checkColumns(i.expr, known);
+  const aliases = items.map((i) => i.name);
+  for (const o of q.orderBy) if (typeof o.by !== "number") checkColumns(o.by, known, aliases);
+  if (q.where) checkCondColumns(q.where, known);
+
+  const subquery = subqueryRunner(env);
+  const ctxFor = (row: Row): EvalContext => ({ binds: env.binds, now: env.now, subquery, column: (n) => row[n] ?? null });
+  const rowless: EvalContext = ctxFor({});
+
+  const matched: Row[] = [];
+  for (const row of candidates(rel, q.where, rowless)) {
+    if (!q.where || evalCond(q.where, ctxFor(row)) === true) matched.push(row);
+  }
+
+  const isCount = items.map((i) => i.expr.k === "count");
+  if (isCount.some(Boolean)) {
+    if (!isCount.every(Boolean)) throw new OraError(937);
+    return { columns: items.map((i) => numberColumn(i.name)), rows: [items.map(() => matched.length)] };
+  }
+
+  const columns = items.map((i) => columnMeta(i.name, i.expr, rel));
+  let projected = matched.map((row) => {
+    const ctx = ctxFor(row);
+    const values = items.map((i) => evalExpr(i.expr, ctx));
+    const keys = q.orderBy.map((o) => {
+      if (typeof o.by === "number") {
+        if (o.by < 1 || o.by > items.length) throw new OraError(1785);
+        return values[o.by - 1];
+      }
+      const alias = o.by.k === "col" ? items.findIndex((i) => i.name === (o.by as { name: string }).name && !known.has(i.name)) : -1;
+      return alias >= 0 ? values[alias] : evalExpr(o.by, ctx);
+    });
+    return { values, keys };
+  });
+  if (q.orderBy.length > 0) {
+    projected.sort((a, b) => {
+      for (let i = 0; i < q.orderBy.length; i++) {
+        const o = q.orderBy[i];
+        const x = a.keys[i];
+        const y = b.keys[i];
+        if (x === null || y === null) {
+          if (x === y) continue;
+          return (x === null) === o.nullsFirst ? -1 : 1;
+        }
+        const c = compare(x, y) ?? 0;
+        if (c !== 0) return o.desc ? -c : c;
+      }
+      return 0;
+    });
+  }
+  const offset = q.offset ? Math.max(0, toNumber(evalExpr(q.offset, rowless) ?? 0)) : 0;
+  const fetch = q.fetch ? toNumber(evalExpr(q.fetch, rowless) ?? 0) : undefined;
+  projected = projected.slice(offset, fetch === undefined ? undefined : offset + Math.max(0, fetch));
+  return { columns, rows: projected.map((p) => p.values) };
+}
+
+/** `IN (SELECT …)`: each (uncorrelated) subquery runs once per statement; its single column as a Set. */
+export function subqueryRunner(env: QueryEnv): (q: Select) => ReadonlySet<unknown> {
+  const cache = new Map<Select, ReadonlySet<unknown>>();
+  return (sq) => {
+    let set = cache.get(sq);
+    if (!set) {
+      const r = runSelect(sq, env);
+      if (r.columns.length !== 1) throw new OraError(913);
+      cache.set(sq, (set = new Set(r.rows.map((row) => keyOf(row[0])))));
+    }
+    return set;
+  };
+}
+
+/** Rows worth testing: an index lookup when WHERE pins an indexed column with AND-ed `=`/IN, else all. */
+function candidates(rel: Relation, where: Cond | undefined, ctx: EvalContext): Iterable<Row> {
+  if (!where || !rel.lookup) return rel.rows();
+  for (const c of conjuncts(where)) {
+    const pinned = pinnedValues(c);
+    if (!pinned) continue;
+    const values = pinned.values.map((e) => evalExpr(e, ctx));
+    const out: Row[] = [];
+    let indexed = true;
+    for (const v of new Set(values)) {
+      const hit = v === null ? [] : rel.lookup(pinned.column, v);
+      if (hit === undefined) {
+        indexed = false;
+        break;
+      }
+      out.push(...hit);
+    }
+    if (indexed) return out;
+  }
+  return rel.rows();
+}
+
+function* conjuncts(c: Cond): IterableIterator<Cond> {
+  if (c.k === "and") {
+    yield* conjuncts(c.a);
+    yield* conjuncts(c.b);
+  } else {
+    yield c;
+  }
+}
+
+const constant = (e: Expr) => e.k === "lit" || e.k === "bind";
+
+function pinnedValues(c: Cond): { column: string; values: Expr[] } | undefined {
+  if (c.k === "cmp" && c.op === "=") {
+    if (c.a.k === "col" && constant(c.b)) return { column: c.a.name, values: [c.b] };
+    if (c.b.k === "col" && constant(c.a)) return { column: c.b.name, values: [c.a] };
+  }
+  if (c.k === "in" && !c.not && c.e.k === "col" && c.list.every(constant)) return { column: c.e.name, values: c.list };
+  return undefined;
+}
+
+export function checkColumns(e: Expr, known: ReadonlySet<string>, aliases: string[] = []): void {
+  switch (e.k) {
+    case "col":
+      if (!known.has(e.name) && !aliases.includes(e.name)) throw new OraError(904, [e.name]);
+      return;
+    case "fn":
+    case "neg":
+      return checkColumns(e.k === "fn" ? e.arg : e.e, known);
+    case "concat":
+      checkColumns(e.a, known);
+      return checkColumns(e.b, known);
+    default:
+      return;
+  }
+}
+
+export function checkCondColumns(c: Cond, known: ReadonlySet<string>): void {
+  switch (c.k) {
+    case "and":
+    case "or":
+      checkCondColumns(c.a, known);
+      return checkCondColumns(c.b, known);
+    case "not":
+      return checkCondColumns(c.c, known);
+    case "cmp":
+      checkColumns(c.a, known);
+      return checkColumns(c.b, known);
+    case "in":
+      checkColumns(c.e, known);
+      return c.list.forEach((e) => checkColumns(e, known));
+    case "inSelect":
+    case "isNull":
+      return checkColumns(c.e, known);
+    case "like":
+      checkColumns(c.e, known);
+      return checkColumns(c.pattern, known);
+  }
+}
+
+function numberColumn(name: string): ColumnMeta {
+  return { name, type: "NUMBER", precision: 0, scale: 0, nullable: true };
+}
+
+function columnMeta(name: string, e: Expr, rel: Relation): ColumnMeta {
+  if (e.k === "col") {
+    const c = rel.columns.find((x) => x.name === e.name) as ColumnMeta;
+    return { ...c, name };
+  }
+  if (e.k === "now") return { name, type: "TIMESTAMP", precision: 0, scale: 6, nullable: true };
+  if ((e.k === "lit" && typeof e.v === "number") || e.k === "neg" || (e.k === "fn" && e.name === "LENGTH")) return numberColumn(name);
+  return { name, type: "VARCHAR2", precision: 4000, scale: 0, nullable: true };
+}

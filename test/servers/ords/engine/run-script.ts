@@ -1,0 +1,141 @@
+import type { Statement, Value } from "../sql/ast";
+import { statementType } from "../sql/ast";
+import { OraError } from "../sql/ora-error";
+import { parseStatement } from "../sql/parser";
+import { splitScript, type ScriptStatement } from "../sql/script";
+import type { OrdsDatabase } from "./database";
+import { toDate, toNumber } from "./eval";
+import { execute } from "./executor";
+import type { QueryResult } from "./query";
+import type { Relation } from "./relation";
+
+/** A bind from the JSON body: by `name` (case-insensitive, as Oracle) or 1-based `index`. */
+export interface BindSpec {
+  name?: string;
+  index?: number;
+  data_type?: string;
+  value?: unknown;
+}
+
+export interface ScriptRequest {
+  script: string;
+  binds: BindSpec[];
+  offset: number;
+  limit: number;
+}
+
+/** One element of the response's `items`, shaped as ORDS sends it. */
+export interface ResponseItem {
+  statementId: number;
+  statementType: string;
+  statementPos: { startLine: number; endLine: number };
+  statementText: string;
+  response: string[];
+  result?: number;
+  resultSet?: {
+    metadata: Array<{ columnName: string; jsonColumnName: string; columnTypeName: string; precision: number; scale: number; isNullable: 0 | 1 }>;
+    items: Array<Record<string, string | number | null>>;
+    hasMore: boolean;
+    limit: number;
+    offset: number;
+    count: number;
+  };
+  errorCode?: number;
+  errorLine?: number;
+  errorColumn?: number;
+  errorDetails?: string;
+}
+
+/**
+ * Runs a script statement by statement and answers one item per statement. Like SQLcl's default
+ * WHENEVER SQLERROR CONTINUE, a failing statement is reported in its item and the script goes on.
+ */
+export function runScript(req: ScriptRequest, db: OrdsDatabase, views: ReadonlyMap<string, Relation>): ResponseItem[] {
+  return splitScript(req.script).map((st, i) => {
+    const base = (type: string) => ({
+      statementId: i + 1,
+      statementType: type,
+      statementPos: { startLine: st.startLine, endLine: st.endLine },
+      statementText: st.text,
+    });
+    let parsed: Statement | undefined;
+    try {
+      parsed = parseStatement(st);
+      const outcome = execute(parsed, { db, views, binds: bindsFor(st, req.binds), now: new Date() });
+      const item: ResponseItem = {
+        ...base(statementType(parsed)),
+        response: outcome.feedback ? [`\n${outcome.feedback}\n\n`] : [],
+        result: outcome.result,
+      };
+      if (outcome.resultSet) item.resultSet = page(outcome.resultSet, req.offset, req.limit);
+      return item;
+    } catch (e) {
+      if (!(e instanceof OraError)) throw e;
+      return {
+        ...base(parsed ? statementType(parsed) : guessType(st)),
+        response: [`\nError starting at line : ${st.startLine} in command -\n${st.text}\nError report -\n${e.details}\n\n`],
+        errorCode: e.code,
+        errorLine: e.position?.line ?? 1,
+        errorColumn: e.position?.column ?? 1,
+        errorDetails: e.details,
+      };
+    }
+  });
+}
+
+/** Bind values for one statement: every named bind it uses, plus positional binds by first appearance. */
+function bindsFor(st: ScriptStatement, specs: BindSpec[]): Map<string, Value> {
+  const out = new Map<string, Value>();
+  if (specs.length === 0) return out;
+  const order = [...new Set(st.tokens.filter((t) => t.kind === "bind").map((t) => t.value))];
+  for (const b of specs) {
+    const name = b.name !== undefined ? b.name.replace(/^:/, "").toUpperCase() : b.index !== undefined ? order[b.index - 1] : undefined;
+    if (name !== undefined && order.includes(name)) out.set(name, bindValue(b));
+  }
+  return out;
+}
+
+function bindValue(b: BindSpec): Value {
+  const v = b.value;
+  if (v === null || v === undefined || v === "") return null;
+  const type = (b.data_type ?? "VARCHAR2").toUpperCase();
+  if (type === "NUMBER" || type === "BINARY_DOUBLE" || type === "BINARY_FLOAT") return toNumber(v as Value);
+  if (type === "DATE" || type.startsWith("TIMESTAMP")) return toDate(String(v));
+  return typeof v === "object" ? JSON.stringify(v) : String(v);
+}
+
+function page(rs: QueryResult, offset: number, limit: number): NonNullable<ResponseItem["resultSet"]> {
+  const slice = rs.rows.slice(offset, offset + limit);
+  const metadata = rs.columns.map((c) => ({
+    columnName: c.name,
+    jsonColumnName: c.name.toLowerCase(),
+    columnTypeName: c.type,
+    precision: c.precision,
+    scale: c.scale,
+    isNullable: (c.nullable ? 1 : 0) as 0 | 1,
+  }));
+  const items = slice.map((row) => {
+    const o: Record<string, string | number | null> = {};
+    row.forEach((v, i) => (o[metadata[i].jsonColumnName] = jsonValue(v, rs.columns[i].type)));
+    return o;
+  });
+  return { metadata, items, hasMore: rs.rows.length > offset + limit, limit, offset, count: items.length };
+}
+
+/** ORDS renders DATE without fractions and TIMESTAMP with them, both in UTC with a Z. */
+function jsonValue(v: Value, type: string): string | number | null {
+  if (!(v instanceof Date)) return v;
+  const iso = v.toISOString();
+  return type === "DATE" ? iso.replace(/\.\d{3}Z$/, "Z") : iso;
+}
+
+/** The type of a statement that did not parse, from its first word (assumption: "other" when unknown). */
+function guessType(st: ScriptStatement): string {
+  if (st.plsql) return "plsql";
+  const first = st.tokens[0]?.kind === "word" ? st.tokens[0].value : "";
+  if (first === "SELECT" || first === "WITH") return "query";
+  if (["INSERT", "UPDATE", "DELETE", "MERGE"].includes(first)) return "dml";
+  if (["COMMIT", "ROLLBACK", "SAVEPOINT"].includes(first)) return "transaction-control";
+  if (["CREATE", "ALTER", "DROP", "GRANT", "REVOKE", "TRUNCATE", "RENAME", "COMMENT"].includes(first)) return "ddl";
+  return "other";
+}

@@ -1,0 +1,193 @@
+import type { ColumnDef, Cond, Value } from "../sql/ast";
+import { OraError } from "../sql/ora-error";
+import { evalCond, evalExpr, keyOf, toDate, toNumber, toText, type EvalContext, type Row } from "./eval";
+import type { Relation, ColumnMeta } from "./relation";
+
+export interface Constraint {
+  name: string;
+  kind: "primary" | "unique" | "check";
+  columns: string[];
+  check?: Cond;
+}
+
+/** Expression context without a row: DEFAULT values and CHECK conditions get theirs from the caller. */
+export type RowlessContext = Omit<EvalContext, "column">;
+
+/**
+ * A user table: typed columns, NOT NULL, PRIMARY KEY/UNIQUE (hash indexes) and CHECK constraints. Every
+ * change is validated completely before any row is touched, so a failing statement leaves the table as it was.
+ */
+export class Table implements Relation {
+  readonly columns: ColumnMeta[];
+  private readonly defs = new Map<string, ColumnDef>();
+  private readonly rowsById = new Map<number, Row>();
+  private readonly indexes = new Map<string, Map<string, number>>();
+  private nextId = 1;
+
+  constructor(
+    readonly owner: string,
+    readonly name: string,
+    columnDefs: ColumnDef[],
+    readonly constraints: Constraint[],
+  ) {
+    for (const c of columnDefs) this.defs.set(c.name, c);
+    const keyCols = new Set(constraints.filter((c) => c.kind === "primary").flatMap((c) => c.columns));
+    this.columns = columnDefs.map((c) => ({
+      name: c.name,
+      type: c.type,
+      precision: c.size ?? 0,
+      scale: c.scale ?? 0,
+      nullable: !(c.notNull || keyCols.has(c.name)),
+    }));
+    for (const c of constraints) if (c.kind !== "check") this.indexes.set(c.name, new Map());
+  }
+
+  get rowCount(): number {
+    return this.rowsById.size;
+  }
+
+  rows(): Iterable<Row> {
+    return this.rowsById.values();
+  }
+
+  /** Row ids with their rows, for UPDATE and DELETE. */
+  entries(): Iterable<[number, Row]> {
+    return this.rowsById.entries();
+  }
+
+  lookup(column: string, value: Value): Row[] | undefined {
+    for (const c of this.constraints) {
+      if (c.kind === "check" || c.columns.length !== 1 || c.columns[0] !== column) continue;
+      const id = this.indexes.get(c.name)?.get(JSON.stringify([keyOf(this.convert(column, value))]));
+      const row = id === undefined ? undefined : this.rowsById.get(id);
+      return row ? [row] : [];
+    }
+    return undefined;
+  }
+
+  hasColumn(name: string): boolean {
+    return this.defs.has(name);
+  }
+
+  insert(values: Map<string, Value>, ctx: RowlessContext): void {
+    const row: Row = {};
+    for (const [name, def] of this.defs) {
+      const v = values.has(name) ? values.get(name) ?? null : def.default ? evalExpr(def.default, { ...ctx, column: noColumns }) : null;
+      row[name] = this.convert(name, v);
+    }
+    this.validate([[undefined, row]], ctx, 1400);
+    this.store(this.nextId++, row);
+  }
+
+  /** Applies `change` to each row; all-or-nothing. Returns the number of rows updated. */
+  update(targets: Array<[number, Row]>, change: (row: Row) => Map<string, Value>, ctx: RowlessContext): number {
+    const next: Array<[number, Row]> = targets.map(([id, row]) => {
+      const updated = { ...row };
+      for (const [col, v] of change(row)) updated[col] = this.convert(col, v);
+      return [id, updated];
+    });
+    this.validate(next, ctx, 1407);
+    for (const [id] of next) this.unindex(id);
+    for (const [id, row] of next) this.store(id, row);
+    return next.length;
+  }
+
+  delete(ids: number[]): number {
+    for (const id of ids) {
+      this.unindex(id);
+      this.rowsById.delete(id);
+    }
+    return ids.length;
+  }
+
+  /** A value converted to the column's type, or ORA-01722/01861/12899. */
+  convert(column: string, v: Value): Value {
+    const def = this.defs.get(column);
+    if (!def) throw new OraError(904, [column]);
+    if (v === null) return null;
+    switch (def.type) {
+      case "NUMBER": {
+        const n = toNumber(v);
+        return def.scale !== undefined && def.size !== undefined ? Number(n.toFixed(def.scale)) : n;
+      }
+      case "TIMESTAMP":
+      case "DATE":
+        return toDate(v);
+      default: {
+        const s = toText(v);
+        const bytes = Buffer.byteLength(s);
+        if (def.size !== undefined && bytes > def.size) {
+          throw new OraError(12899, [this.qualified(column), String(bytes), String(def.size)]);
+        }
+        return s === "" ? null : s;
+      }
+    }
+  }
+
+  private validate(changes: Array<[number | undefined, Row]>, ctx: RowlessContext, nullCode: 1400 | 1407): void {
+    for (const [, row] of changes) {
+      for (const col of this.columns) {
+        if (!col.nullable && row[col.name] === null) throw new OraError(nullCode, [this.qualified(col.name)]);
+      }
+      for (const c of this.constraints) {
+        if (c.kind !== "check" || !c.check) continue;
+        const ok = evalCond(c.check, { ...ctx, column: (n) => this.columnOf(row, n) });
+        if (ok === false) throw new OraError(2290, [`${this.owner}.${c.name}`]);
+      }
+    }
+    for (const c of this.constraints) {
+      if (c.kind === "check") continue;
+      const index = this.indexes.get(c.name) as Map<string, number>;
+      const changedIds = new Set(changes.map(([id]) => id));
+      const seen = new Set<string>();
+      for (const [, row] of changes) {
+        const key = this.keyFor(c, row);
+        if (key === undefined) continue;
+        const holder = index.get(key);
+        if (seen.has(key) || (holder !== undefined && !changedIds.has(holder))) {
+          throw new OraError(1, [`${this.owner}.${c.name}`]);
+        }
+        seen.add(key);
+      }
+    }
+  }
+
+  private columnOf(row: Row, name: string): Value {
+    if (!this.defs.has(name)) throw new OraError(904, [name]);
+    return row[name];
+  }
+
+  private keyFor(c: Constraint, row: Row): string | undefined {
+    const vals = c.columns.map((col) => row[col]);
+    if (vals.some((v) => v === null)) return undefined;
+    return JSON.stringify(vals.map(keyOf));
+  }
+
+  private store(id: number, row: Row): void {
+    this.rowsById.set(id, row);
+    for (const c of this.constraints) {
+      if (c.kind === "check") continue;
+      const key = this.keyFor(c, row);
+      if (key !== undefined) this.indexes.get(c.name)?.set(key, id);
+    }
+  }
+
+  private unindex(id: number): void {
+    const row = this.rowsById.get(id);
+    if (!row) return;
+    for (const c of this.constraints) {
+      if (c.kind === "check") continue;
+      const key = this.keyFor(c, row);
+      if (key !== undefined) this.indexes.get(c.name)?.delete(key);
+    }
+  }
+
+  private qualified(column: string): string {
+    return `"${this.owner}"."${this.name}"."${column}"`;
+  }
+}
+
+/** DEFAULT expressions may not name columns. */
+function noColumns(_name: string): Value {
+  throw new OraError(984);
+}
