@@ -1,0 +1,76 @@
+import { evaluateTemplateString, ExpressionError, unquote, type Evaluated, type ExpressionEnv } from "./expressions";
+import type { RequestTemplate } from "./template-types";
+
+/** A request template with every expression evaluated: ready to send. */
+export interface RenderedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface RenderOptions {
+  /** Replaces the template's uri.scheme and uri.host, as the template functions do from configuration. */
+  target?: { scheme: string; host: string };
+  /** Replaces every Authorization header's value, as the template functions do. */
+  authorization?: string;
+}
+
+export class RenderError extends Error {
+  override name = "RenderError";
+}
+
+const single = (what: string, r: Evaluated): string | null => {
+  if (r.kind === "list") throw new RenderError(`${what} evaluated to several values (${r.values.length}); it needs one`);
+  return r.kind === "stopped" ? null : r.text;
+};
+
+/**
+ * Renders one request. Returns null when the connector would not send it: its path or query evaluated to a
+ * missing value (`'null'`), which is how a page-token chain ends.
+ */
+export function renderRequest(t: RequestTemplate, env: ExpressionEnv, o: RenderOptions = {}): RenderedRequest | null {
+  const evaluate = (what: string, s: string) => {
+    try {
+      return single(what, evaluateTemplateString(s, env));
+    } catch (err) {
+      if (err instanceof ExpressionError) throw new RenderError(`${what}: ${err.message}`);
+      throw err;
+    }
+  };
+  const path = evaluate("uri.path", t.uri.path);
+  if (path === null || path.includes("'null'")) return null;
+  const query: string[] = [];
+  for (const [i, q] of (t.queryParameters ?? []).entries()) {
+    const value = evaluate(`queryParameters[${i}] (${q.name})`, q.value);
+    if (value === null || value.includes("'null'")) return null;
+    query.push(`${q.name}=${value}`);
+  }
+  const scheme = o.target?.scheme ?? t.uri.scheme;
+  const host = o.target?.host ?? t.uri.host;
+  if (/<<|>>/.test(scheme + host)) {
+    throw new RenderError(`uri.scheme/uri.host are placeholders (${scheme}://${host}); give a target`);
+  }
+  const glue = query.length === 0 ? "" : path.includes("?") ? "&" : "?";
+  let url: string;
+  try {
+    // WHATWG URL percent-encodes what a template leaves raw (spaces, quotes) and keeps existing escapes.
+    url = new URL(`${scheme}://${host}${path}${glue}${query.join("&")}`).toString();
+  } catch {
+    throw new RenderError(`${scheme}://${host}${path} is not a valid URL`);
+  }
+  const headers: Record<string, string> = {};
+  for (const [i, h] of (t.headers ?? []).entries()) {
+    headers[h.name] =
+      o.authorization !== undefined && h.name.toLowerCase() === "authorization"
+        ? o.authorization
+        : (evaluate(`headers[${i}] (${h.name})`, h.value) ?? "");
+  }
+  let body: string | undefined;
+  if (t.body) {
+    const raw = t.body.type === "text" ? JSON.stringify(t.body.textBody) : t.body.textBody;
+    const text = evaluate("body", raw);
+    body = text === null ? undefined : t.body.type === "text" ? unquote(text) : text;
+  }
+  return { method: t.method, url, headers, ...(body !== undefined ? { body } : {}) };
+}
