@@ -82,7 +82,7 @@ export const configSchema = z.object({
   /** Optional prefix for every managed database user name (e.g. IAM_). */
   NAME_PREFIX: z
     .string()
-    .regex(/^[A-Z][A-Z0-9_$#]{0,29}$/, "must start with a letter and use A-Z 0-9 _ $ #")
+    .regex(/^([A-Z][A-Z0-9_$#]{0,29})?$/, "must start with a letter and use A-Z 0-9 _ $ #")
     .default(""),
   /** Identity domain name; anything other than Default prefixes IAM_PRINCIPAL_NAME with "<domain>/". */
   IDENTITY_DOMAIN: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, "must be an identity domain name").default("Default"),

@@ -27,6 +27,6 @@ export const groupNameSchema = z
 /** Shows a refused value in an error without flooding the log or passing control characters through. */
 export function shown(value: unknown): string {
   const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
-  const clipped = text.length > 40 ? `${text.slice(0, 40)}…(${Buffer.byteLength(text)} bytes)` : text;
+  const clipped = text.length > 80 ? `${text.slice(0, 80)}…(${Buffer.byteLength(text)} bytes)` : text;
   return JSON.stringify(clipped);
 }
