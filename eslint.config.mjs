@@ -13,6 +13,11 @@ export default tseslint.config(
     },
   },
   {
+    // Tests read JSON replies field by field; typing every reply would only restate the assertions.
+    files: ["test/**/*.ts"],
+    rules: { "@typescript-eslint/no-explicit-any": "off" },
+  },
+  {
     files: ["**/*.js", "**/*.cjs"],
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
