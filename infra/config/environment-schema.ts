@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseImageRef } from "../image/image-ref";
 
 /**
  * One deployment environment (one tenancy/region/compartment), as checked in under infra/environments/<name>.json.
@@ -88,7 +89,17 @@ const functionSettings = z
     /** Processor shape of the application; the image's platform follows it. */
     shape: z.enum(["GENERIC_X86", "GENERIC_ARM"]).default("GENERIC_X86"),
     /** The fn Node 20 runtime image the bundle is layered on. */
-    baseImage: z.string().min(3).default("docker.io/fnproject/node:20"),
+    baseImage: z
+      .string()
+      .refine((r) => {
+        try {
+          parseImageRef(r);
+          return true;
+        } catch {
+          return false;
+        }
+      }, "must be an image reference such as docker.io/fnproject/node:20")
+      .default("docker.io/fnproject/node:20"),
     /**
      * How the deploy-time image push logs in to OCIR: "token" uses the sensitive variables ocir_username and
      * ocir_auth_token; "profile" signs a registry token request with the OCI config profile's API key.
@@ -157,24 +168,24 @@ const accessGovernance = z.discriminatedUnion("enabled", [
 
 const bucketName = z.string().regex(/^[A-Za-z0-9_.-]{1,256}$/, "must be an Object Storage bucket name");
 
-/** Terraform state: local file by default; OCI Object Storage through its S3-compatible API or Terraform's oci backend. */
+/**
+ * Terraform state: a local file by default, or OCI Object Storage through its S3-compatible API (cdktf 0.21 has
+ * no backend class for Terraform's newer native `oci` backend).
+ */
 const state = z.discriminatedUnion("backend", [
-  z.object({ backend: z.literal("local"), path: z.string().min(1).optional() }).strict(),
+  z
+    .object({
+      backend: z.literal("local"),
+      /** State file path relative to the repository root. */
+      path: z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9_./-]+$/, "must be a relative path inside the repository").optional(),
+    })
+    .strict(),
   z
     .object({
       backend: z.literal("s3"),
       bucket: bucketName,
       namespace: z.string().regex(/^[a-z0-9-]{1,64}$/i, "must be an Object Storage namespace"),
       region,
-      key: z.string().min(1).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      backend: z.literal("oci"),
-      bucket: bucketName,
-      namespace: z.string().regex(/^[a-z0-9-]{1,64}$/i, "must be an Object Storage namespace"),
-      region: region.optional(),
       key: z.string().min(1).optional(),
     })
     .strict(),

@@ -50,6 +50,7 @@ export class VaultSecrets extends Construct {
         nullable: false,
         description: `ORDS credential (${jsonKey}) stored in the vault secret; pass as TF_VAR_${varName}`,
       });
+      v.overrideLogicalId(varName);
       content[jsonKey] = v.stringValue;
       this.variableNames.push(varName);
     }
@@ -74,15 +75,17 @@ export class VaultSecrets extends Construct {
     // Vault and key deletion is scheduled (7-30 days, 30 by default); set this, apply, then destroy to shorten it.
     const deletion = new TerraformVariable(this, "vault_time_of_deletion", {
       type: "string",
-      nullable: true,
-      default: null,
+      default: "",
       description: "RFC 3339 time (7-30 days ahead) at which the created vault and key are deleted after destroy",
     });
+    deletion.overrideLogicalId("vault_time_of_deletion");
+    // Empty means unset: OCI then schedules the deletion 30 days out. (The variable's logical id is fixed above.)
+    const timeOfDeletion = '${var.vault_time_of_deletion == "" ? null : var.vault_time_of_deletion}';
     const vault = new KmsVault(this, "vault", {
       compartmentId: props.compartmentId,
       displayName: `${props.prefix}-vault`,
       vaultType: "DEFAULT",
-      timeOfDeletion: deletion.stringValue,
+      timeOfDeletion,
     });
     const key = new KmsKey(this, "key", {
       compartmentId: props.compartmentId,
@@ -90,7 +93,7 @@ export class VaultSecrets extends Construct {
       managementEndpoint: vault.managementEndpoint,
       keyShape: { algorithm: "AES", length: 32 },
       protectionMode: "SOFTWARE",
-      timeOfDeletion: deletion.stringValue,
+      timeOfDeletion,
     });
     return { vaultId: vault.id, keyId: key.id };
   }

@@ -1,0 +1,40 @@
+import { Construct } from "constructs";
+import { EventsRule } from "../.gen/providers/oci/events-rule";
+
+/**
+ * The IAM event types the provisioning function handles. Infra keeps its own copy (it never imports function
+ * code); test/infra checks it against the function's list.
+ */
+export const HANDLED_EVENT_TYPES = [
+  "com.oraclecloud.identitycontrolplane.createuser",
+  "com.oraclecloud.identitycontrolplane.deleteuser",
+  "com.oraclecloud.identitycontrolplane.addusertogroup",
+  "com.oraclecloud.identitycontrolplane.removeuserfromgroup",
+  "com.oraclecloud.identitycontrolplane.updateuserstate",
+] as const;
+
+export interface IamEventsRuleProps {
+  prefix: string;
+  /** IAM events are emitted at tenancy level, so the rule lives in the root compartment. */
+  tenancyId: string;
+  functionId: string;
+}
+
+/** Routes exactly the handled IAM events to the provisioning function (FAAS action). */
+export class IamEventsRule extends Construct {
+  readonly rule: EventsRule;
+
+  constructor(scope: Construct, id: string, props: IamEventsRuleProps) {
+    super(scope, id);
+    this.rule = new EventsRule(this, "rule", {
+      compartmentId: props.tenancyId,
+      displayName: `${props.prefix}-iam-events`,
+      description: "IAM user and group-membership changes → database account provisioning",
+      isEnabled: true,
+      condition: JSON.stringify({ eventType: HANDLED_EVENT_TYPES }),
+      actions: {
+        actions: [{ actionType: "FAAS", isEnabled: true, functionId: props.functionId, description: "provision" }],
+      },
+    });
+  }
+}

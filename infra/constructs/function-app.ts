@@ -1,0 +1,64 @@
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { FunctionsApplication } from "../.gen/providers/oci/functions-application";
+import { FunctionsFunction } from "../.gen/providers/oci/functions-function";
+import { assertConfigFits, renderConfig, type ConfigValue } from "../config/function-config";
+
+export interface FunctionSpec {
+  /** Display name (unique in the application). */
+  name: string;
+  /** FUNCTION_ROLE: which job this deployment of the bundle does. */
+  role: string;
+  /** Role-specific entries on top of the application config. */
+  config?: Record<string, ConfigValue>;
+}
+
+export interface FunctionAppProps {
+  prefix: string;
+  compartmentId: string;
+  subnetId: string;
+  shape: "GENERIC_X86" | "GENERIC_ARM";
+  image: string;
+  /** The image push; every function waits for it. */
+  imagePushed: ITerraformDependable;
+  memoryMb: number;
+  timeoutSeconds: number;
+  /** Shared config for every function (the provisioning keys); checked against the 4 KB limit here. */
+  config: Record<string, ConfigValue>;
+  functions: FunctionSpec[];
+}
+
+/**
+ * One Functions application in the private subnet and one function per role, all running the same image.
+ * Shared config sits on the application, FUNCTION_ROLE and role-specific keys on each function; both maps are
+ * checked against the OCI 4 KB limit at synth.
+ */
+export class FunctionApp extends Construct {
+  readonly application: FunctionsApplication;
+  readonly functions: Record<string, FunctionsFunction> = {};
+
+  constructor(scope: Construct, id: string, props: FunctionAppProps) {
+    super(scope, id);
+    assertConfigFits(`application ${props.prefix}-app`, props.config);
+    this.application = new FunctionsApplication(this, "application", {
+      compartmentId: props.compartmentId,
+      displayName: `${props.prefix}-app`,
+      subnetIds: [props.subnetId],
+      shape: props.shape,
+      config: renderConfig(props.config),
+    });
+    for (const spec of props.functions) {
+      const config: Record<string, ConfigValue> = { FUNCTION_ROLE: spec.role, ...spec.config };
+      assertConfigFits(`function ${spec.name}`, config);
+      this.functions[spec.role] = new FunctionsFunction(this, spec.role, {
+        applicationId: this.application.id,
+        displayName: spec.name,
+        image: props.image,
+        memoryInMbs: String(props.memoryMb),
+        timeoutInSeconds: props.timeoutSeconds,
+        config: renderConfig(config),
+        dependsOn: [props.imagePushed],
+      });
+    }
+  }
+}
