@@ -5,7 +5,6 @@ import { RULE_EVENT_TYPES } from "../../function/src/events/event-types";
 import { EXAMPLES } from "../support/paths";
 
 const example = (name: string) => readFileSync(join(EXAMPLES, "events", `${name}.json`), "utf8");
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures are edited freely to build malformed events
 const mutate = (name: string, f: (e: Record<string, any>) => void) => {
   const e = JSON.parse(example(name));
   f(e);
