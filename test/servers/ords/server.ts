@@ -29,6 +29,7 @@ import { OrdsDatabase } from "./engine/database";
 import { dictionaryViews } from "./engine/dictionary";
 import { runScript, type ScriptRequest } from "./engine/run-script";
 import { FaultInjector, type Fault } from "./faults";
+import { OraError } from "./sql/ora-error";
 import { sendJson, sendOAuthError, sendOrdsError } from "./http-errors";
 import { TokenIssuer, type OAuthClient } from "./oauth";
 
@@ -84,7 +85,7 @@ export async function startOrdsServer(opts: OrdsServerOptions = {}): Promise<Ord
   const alias = opts.schemaAlias ?? "admin";
   const admin = opts.admin ?? DEFAULT_ADMIN;
   const schema = admin.username.toUpperCase();
-  const db = new OrdsDatabase(schema, admin.password);
+  const db = createDatabase(schema, admin.password);
   opts.seed?.(db);
   const views = dictionaryViews(db);
   const issuer = new TokenIssuer(opts.clients ?? [DEFAULT_CLIENT], opts.tokenLifetimeSeconds ?? 3600);
@@ -175,9 +176,28 @@ export async function startOrdsServer(opts: OrdsServerOptions = {}): Promise<Ord
   };
 }
 
+function createDatabase(schema: string, password: string): OrdsDatabase {
+  try {
+    return new OrdsDatabase(schema, password);
+  } catch (e) {
+    if (e instanceof OraError) throw new Error(`startOrdsServer: admin user ${schema} rejected: ${e.details}`);
+    throw e;
+  }
+}
+
 /** Applies a fault; true when it answered (or dropped) the request itself. */
 async function applyFault(f: Fault, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-  if (f.delayMs > 0) await new Promise((r) => setTimeout(r, f.delayMs));
+  if (f.delayMs > 0) {
+    // Stop waiting when the client gives up, so no timer outlives its connection.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, f.delayMs);
+      req.socket.once("close", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    if (req.socket.destroyed) return true;
+  }
   if (f.drop) {
     req.socket.destroy();
     return true;
