@@ -28,6 +28,8 @@ export interface LocalStack {
   config: Record<string, string>;
   /** Sends an event (a file name under examples/events, or an object) to the function. */
   send(event: string | object, opts?: { deadline?: Date }): Promise<FnReply>;
+  /** A fresh function process (cold start) against the same servers and state. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,17 +72,22 @@ export async function startLocalStack(
     ...o.config,
   };
   for (const [k, v] of Object.entries(config)) if (v === "") delete config[k];
-  const fn = await startFunction({ ...oci.env, ...config }, { file: o.functionFile });
-  return {
+  const launch = () => startFunction({ ...oci.env, ...config }, { file: o.functionFile });
+  const stack: LocalStack = {
     ords,
     oci,
-    fn,
+    fn: await launch(),
     config,
-    send: (event, opts) => fn.invoke(typeof event === "string" ? exampleEvent(event) : event, opts),
+    send: (event, opts) => stack.fn.invoke(typeof event === "string" ? exampleEvent(event) : event, opts),
+    restart: async () => {
+      await stack.fn.stop();
+      stack.fn = await launch();
+    },
     stop: async () => {
-      await fn.stop();
+      await stack.fn.stop();
       await ords.close();
       await oci.close();
     },
   };
+  return stack;
 }
