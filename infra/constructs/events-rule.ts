@@ -7,10 +7,13 @@ import { EventsRule } from "../.gen/providers/oci/events-rule";
  */
 export const HANDLED_EVENT_TYPES = [
   "com.oraclecloud.identitycontrolplane.createuser",
+  "com.oraclecloud.identitycontrolplane.createfederateduser",
   "com.oraclecloud.identitycontrolplane.deleteuser",
   "com.oraclecloud.identitycontrolplane.addusertogroup",
   "com.oraclecloud.identitycontrolplane.removeuserfromgroup",
   "com.oraclecloud.identitycontrolplane.updateuserstate",
+  "com.oraclecloud.identitycontrolplane.activateuser",
+  "com.oraclecloud.identitycontrolplane.deactivateuser",
 ] as const;
 
 export interface IamEventsRuleProps {
