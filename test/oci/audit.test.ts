@@ -78,6 +78,16 @@ describe("audit sink (real ObjectStorageClient, signed requests)", () => {
     expect(oci.objects.list(BUCKET).length).toBe(before + 1);
   });
 
+  it("a retry that meets its own earlier, stored attempt (412) counts as stored, not as a failure", async () => {
+    oci.faults.next({ loseReply: true, match: "/o/" });
+    const { s } = sink({ namespace: "tenantns" });
+    const before = oci.objects.list(BUCKET).length;
+    const name = await s.write({ eventId: "e-lost-reply" });
+    expect(oci.stats.requests.filter((r) => r.op === "objectstorage.putObject").map((r) => r.status)).toEqual([200, 412]);
+    expect(oci.objects.list(BUCKET)).toContain(name);
+    expect(oci.objects.list(BUCKET).length).toBe(before + 1);
+  });
+
   it("a missing bucket is a permanent, specific error", async () => {
     const { s } = sink({ namespace: "tenantns", bucket: "no-such-bucket" });
     await expect(s.write({ eventId: "e" })).rejects.toThrow("audit bucket no-such-bucket in namespace tenantns: not found or not authorized (404)");

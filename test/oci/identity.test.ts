@@ -74,6 +74,14 @@ describe("identity domain look-up (real IdentityDomainsClient, SCIM filter on oc
     expect(asked.some((p) => p.startsWith("/admin/v1/Groups?") && p.includes(`filter=ocid eq "${READERS}"`))).toBe(true);
   });
 
+  it("a refused look-up (403) is a specific, permanent error", async () => {
+    oci.faults.next({ status: 403, match: "/admin/v1/Users" });
+    const err = (await lookup(true).user(JANE).catch((e: unknown) => e)) as IdentityError;
+    expect(err.reason).toBe("denied");
+    expect(err.message).toBe(`identity domain user ${JANE}: look-up not authorized (403); check the function's policy`);
+    expect(oci.stats.count("domains.listUsers")).toBe(1);
+  });
+
   it("no match is null", async () => {
     expect(await lookup(true).user(GONE)).toBeNull();
     expect(await lookup(true).group("ocid1.group.oc1..aaaaaaaanone")).toBeNull();

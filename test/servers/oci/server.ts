@@ -6,6 +6,20 @@ import { ociError, ociRoutes, type Reply } from "./routes";
 import { verifyRequest } from "./signature";
 import { Faults, IdentityStore, ObjectStore, SecretStore, Stats } from "./state";
 
+/** OCI error codes for injected statuses (the SDK puts them in OciError.serviceCode). */
+const FAULT_CODES: Record<number, string> = {
+  400: "InvalidParameter",
+  401: "NotAuthenticated",
+  403: "NotAuthorized",
+  404: "NotAuthorizedOrNotFound",
+  409: "Conflict",
+  429: "TooManyRequests",
+  500: "InternalServerError",
+  502: "BadGateway",
+  503: "ServiceUnavailable",
+  504: "GatewayTimeout",
+};
+
 export interface OciServer {
   /** http://127.0.0.1:<port>; serves Vault secrets, Object Storage, IAM and identity domain SCIM. */
   url: string;
@@ -73,7 +87,12 @@ export async function startOciServer(o: OciServerOptions = {}): Promise<OciServe
       record(route?.op ?? "unknown", 0);
       return req.socket.destroy();
     }
-    if (fault) return send(route?.op ?? "unknown", ociError(fault.status, fault.status === 429 ? "TooManyRequests" : "ServiceUnavailable", `injected fault ${fault.status}`));
+    if (fault?.loseReply && route) {
+      const reply = route.handle(url.pathname.match(route.path)!, { req, body, url });
+      record(route.op, reply.status);
+      return req.socket.destroy();
+    }
+    if (fault) return send(route?.op ?? "unknown", ociError(fault.status, FAULT_CODES[fault.status] ?? "InjectedFault", `injected fault ${fault.status}`));
     if (!route) {
       return send("unknown", candidates.length ? ociError(405, "MethodNotAllowed", `${method} is not allowed here`) : ociError(404, "NotFound", "No such API path"));
     }

@@ -109,24 +109,26 @@ export interface FaultSpec {
   match?: string;
   /** Close the connection without answering (a network failure). */
   drop?: boolean;
+  /** Carry the request out, then close the connection without answering (the reply is lost). */
+  loseReply?: boolean;
 }
 
 /** Queued failures, consumed in order by matching requests. */
 export class Faults {
   private readonly queue: Array<Required<Omit<FaultSpec, "match">> & { match?: string }> = [];
   next(spec: FaultSpec): void {
-    this.queue.push({ status: 503, times: 1, drop: false, ...spec });
+    this.queue.push({ status: 503, times: 1, drop: false, loseReply: false, ...spec });
   }
   clear(): void {
     this.queue.length = 0;
   }
   /** The fault for this request, if any (and uses it up). */
-  take(path: string): { status: number; drop: boolean } | undefined {
+  take(path: string): { status: number; drop: boolean; loseReply: boolean } | undefined {
     const i = this.queue.findIndex((f) => f.match === undefined || path.includes(f.match));
     if (i < 0) return undefined;
     const f = this.queue[i];
     if (--f.times <= 0) this.queue.splice(i, 1);
-    return { status: f.status, drop: f.drop };
+    return { status: f.status, drop: f.drop, loseReply: f.loseReply };
   }
 }
 
