@@ -1,3 +1,4 @@
+import { handleTemplateInvocation } from "../governance";
 import { handleProvision } from "../provision/handler";
 import type { Invocation, Reply } from "./invocation";
 
@@ -9,6 +10,11 @@ export async function route(inv: Invocation): Promise<Reply> {
   switch (role) {
     case "provision":
       return handleProvision(inv);
+    case "ag-schema":
+    case "ag-request":
+    case "ag-response":
+    case "ag-test":
+      return handleTemplateInvocation(role, inv);
     default:
       return {
         status: 400,

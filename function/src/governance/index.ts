@@ -1,0 +1,1 @@
+export { handleTemplateInvocation, type TemplateRole } from "./handler";

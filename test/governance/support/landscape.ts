@@ -1,0 +1,101 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startFunction, type FnReply, type RunningFunction } from "../../support/fdk-harness";
+import { ROOT } from "../../support/paths";
+import { startOciServer, type OciServer } from "../../servers/oci/server";
+import { DEFAULT_CLIENT, startOrdsServer, type OrdsServer } from "../../servers/ords";
+import { startScimServer, type ScimServer } from "../../servers/scim";
+import { startConnectProxy, type ConnectProxy } from "./connect-proxy";
+import { startEntraTokenServer, type EntraTokenServer } from "./entra-token-server";
+
+export const TEMPLATES = join(ROOT, "templates");
+export const readTemplate = (rel: string): Record<string, unknown> => JSON.parse(readFileSync(join(TEMPLATES, rel), "utf8")) as Record<string, unknown>;
+
+/** Credentials as they sit in Vault; every value is distinctive so a leak is easy to spot in output. */
+export const CREDS = {
+  idcs: { clientCode: "ag-idcs-client", clientSecret: "IdcsSecret-7f3a9c" },
+  entra: { clientId: "ag-entra-app", clientSecret: "EntraSecret~4b8d2e" },
+  ords: { clientId: DEFAULT_CLIENT.clientId, clientSecret: DEFAULT_CLIENT.clientSecret },
+  basic: { username: "svc-governance", password: "BasicPassw0rd#91" },
+} as const;
+
+export const SECRET = {
+  idcs: "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaidcsclient",
+  entra: "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaentraclient",
+  ords: "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaordsclient",
+  basic: "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaabasicuser",
+  missing: "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaanotthere",
+} as const;
+
+export const TENANT = "0e3b5a3c-tenant";
+
+/** Every secret value a test must never find in a log line or an error reply. */
+export const SECRET_VALUES = [CREDS.idcs.clientSecret, CREDS.entra.clientSecret, CREDS.ords.clientSecret, CREDS.basic.password];
+
+export interface Landscape {
+  oci: OciServer;
+  scim: ScimServer;
+  ords: OrdsServer;
+  entra: EntraTokenServer;
+  proxy: ConnectProxy;
+  /** The AG_SYSTEMS value pointing at all of the above. */
+  systems: Record<string, unknown>[];
+  /** Function config (env) for one role, with overrides. */
+  config(role: string, extra?: Record<string, string>): Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startLandscape(): Promise<Landscape> {
+  const oci = await startOciServer();
+  const scim = await startScimServer({ clients: [{ clientId: CREDS.idcs.clientCode, clientSecret: CREDS.idcs.clientSecret }] });
+  const ords = await startOrdsServer();
+  const entra = await startEntraTokenServer({ tenant: TENANT, ...CREDS.entra });
+  const proxy = await startConnectProxy();
+  for (const k of ["idcs", "entra", "ords", "basic"] as const) oci.secrets.set(SECRET[k], JSON.stringify(CREDS[k]));
+  const ordsHost = new URL(ords.url).host;
+  const systems = [
+    { name: "IdentityDomain", application: "idcs", scheme: "http", host: scim.host, auth: { type: "idcs", secret: SECRET.idcs } },
+    {
+      name: "EntraID",
+      application: "azuread",
+      scheme: "http",
+      host: "graph.example.test",
+      auth: { type: "entra", secret: SECRET.entra, tokenHost: entra.host, tokenPath: `/${TENANT}/oauth2/v2.0/token`, proxy: proxy.url },
+    },
+    { name: "AutonomousDB", application: "adb", scheme: "http", host: ordsHost, basePath: "/ords/admin", auth: { type: "ords", secret: SECRET.ords } },
+    { name: "DomainWithBasic", application: "idcs", scheme: "https", host: "idcs-basic.example.test", auth: { type: "basic", secret: SECRET.basic } },
+    { name: "NoSuchSecret", application: "idcs", host: "idcs-x.example.test", auth: { type: "basic", secret: SECRET.missing } },
+  ];
+  return {
+    oci,
+    scim,
+    ords,
+    entra,
+    proxy,
+    systems,
+    config: (role, extra = {}) => ({
+      ...oci.env,
+      FUNCTION_ROLE: role,
+      AG_SYSTEMS: JSON.stringify(systems),
+      OCI_SECRETS_ENDPOINT: oci.url,
+      LOG_LEVEL: "debug",
+      ...extra,
+    }),
+    close: async () => {
+      await Promise.all([oci.close(), scim.close(), ords.close(), entra.close(), proxy.close()]);
+    },
+  };
+}
+
+/** Starts the bundled function for one role; the caller stops it. */
+export function startRole(l: Landscape, role: string, extra?: Record<string, string>): Promise<RunningFunction> {
+  return startFunction(l.config(role, extra));
+}
+
+/** The JSON our handler wrote for a failure: main.ts throws it, the fdk carries it as `detail` of its 502 body. */
+export function errorOf(reply: FnReply): { error: string; message: string } {
+  const detail = (reply.json as { detail?: string } | undefined)?.detail ?? "";
+  const prefix = "InvocationFailed: ";
+  if (reply.status !== 502 || !detail.startsWith(prefix)) throw new Error(`not a handler failure (${reply.status}): ${reply.body.slice(0, 300)}`);
+  return JSON.parse(detail.slice(prefix.length)) as { error: string; message: string };
+}
