@@ -1,0 +1,52 @@
+import { startOrdsServer, type OrdsServer } from "./index";
+import { one, rows, sql } from "./test-client";
+
+const N = 100_000;
+const name = (i: number) => `IAM_USER_${String(i).padStart(6, "0")}`;
+
+describe("ORDS server: 100,000 users", () => {
+  let server: OrdsServer;
+  beforeAll(async () => {
+    server = await startOrdsServer({
+      seed: (db) => {
+        db.createRole("APP_READER");
+        for (let i = 1; i <= N; i++) {
+          db.createUser(name(i), { externalName: `IAM_PRINCIPAL_NAME=user${i}` });
+          if (i % 10 === 0) db.grant(name(i), "APP_READER");
+        }
+      },
+    });
+  });
+  afterAll(() => server.close());
+
+  it("holds every seeded user, grant and external name", async () => {
+    expect(server.db.userCount).toBeGreaterThanOrEqual(N);
+    expect(server.db.user(name(N))).toMatchObject({ authenticationType: "GLOBAL", externalName: `IAM_PRINCIPAL_NAME=user${N}` });
+    expect(await rows(server, "select count(*) n from dba_users where oracle_maintained = 'N' and username like 'IAM\\_USER\\_%' escape '\\'")).toEqual([{ n: N }]);
+    expect(await rows(server, "select count(*) n from dba_role_privs where granted_role = 'APP_READER'")).toEqual([{ n: N / 10 }]);
+  });
+
+  it("answers key look-ups and pages through the full list", async () => {
+    expect(await rows(server, `select username, account_status from dba_users where username = '${name(54321)}'`)).toEqual([
+      { username: name(54321), account_status: "OPEN" },
+    ]);
+    const page = await one(server, { statementText: "select username from dba_users where username like 'IAM%' order by username desc", offset: 5000, limit: 1000 });
+    expect(page.resultSet).toMatchObject({ count: 1000, hasMore: true, offset: 5000 });
+    expect(page.resultSet?.items[0]).toEqual({ username: name(N - 5000) });
+  });
+
+  it("keeps uniqueness at scale: ORA-01920 and ORA-28026 among 100k users", async () => {
+    const r = await sql(server, `create user ${name(77777)} identified globally as 'IAM_PRINCIPAL_NAME=fresh';\ncreate user brand_new identified globally as 'IAM_PRINCIPAL_NAME=user77777'`);
+    expect(r.body.items.map((i) => i.errorCode)).toEqual([1920, 28026]);
+  });
+
+  it("drops and re-creates users among 100k without disturbing the rest", async () => {
+    const script = Array.from({ length: 100 }, (_, k) => `drop user ${name(k + 1)}`).join(";\n");
+    const dropped = await sql(server, script);
+    expect(dropped.body.items.every((i) => i.errorCode === undefined)).toBe(true);
+    expect(server.db.user(name(1))).toBeUndefined();
+    expect(server.db.rolesOf(name(10))).toEqual([]);
+    expect(server.db.user(name(101))).toBeDefined();
+    expect((await one(server, `create user ${name(1)} identified globally as 'IAM_PRINCIPAL_NAME=user1'`)).errorCode).toBeUndefined();
+  });
+});
