@@ -60,9 +60,6 @@ export function checkRequest(t: RequestTemplate, report: Report, base = "$", isS
     const text = JSON.stringify(t.body.textBody);
     if (/[^"]UQ:/.test(text.replace(/"UQ:/g, ""))) report(`${base}.body.textBody`, "UQ: must open a JSON string (\"UQ:<EL>…</EL>\")");
   }
-  if (!(t.headers ?? []).some((h) => h.name.toLowerCase() === "authorization")) {
-    report(`${base}.headers`, "no Authorization header: the template functions only fill in an existing one", "warning");
-  }
   const ids = new Map<string, number>();
   (t.subRequests ?? []).forEach((s, i) => {
     const seen = ids.get(s.id);

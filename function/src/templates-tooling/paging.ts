@@ -3,7 +3,7 @@ import type { Exchanged, Send } from "./exchange";
 import { describeRequest } from "./exchange";
 import { evaluateTemplateString, type ExpressionEnv } from "./expressions";
 import { evaluateJsonPath } from "./jsonpath";
-import { renderRequest, type RenderOptions, type RenderedRequest } from "./request-renderer";
+import { renderRequest, type RenderedRequest } from "./request-renderer";
 import type { KeyValue, RequestTemplate } from "./template-types";
 import type { PaginationType } from "./vocabulary";
 
@@ -43,7 +43,6 @@ export interface PagingDeps {
   sandbox: ElSandbox;
   pageSize: number;
   maxPages: number;
-  render: RenderOptions;
 }
 
 export function paginationVariables(type: PaginationType | undefined, pageIndex: number, pageSize: number): Record<string, number> {
@@ -90,7 +89,7 @@ export async function* pageThrough(
     const el = (source: string) => deps.sandbox.evaluate(source, variables);
     const parentDocument = scope.parent?.document;
     const env: ExpressionEnv = { el, jp: scope.parent ? (p) => evaluateJsonPath(p, parentDocument) : null };
-    const request = renderRequest(template, env, deps.render);
+    const request = renderRequest(template, env);
     if (!request) return;
     const key = `${request.method} ${request.url}\n${request.body ?? ""}`;
     if (key === lastKey) {

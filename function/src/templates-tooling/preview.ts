@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { authorizeRequest, type Target } from "../governance/authorize";
 import { ElSandbox } from "./el-sandbox";
 import { httpSender, type Send } from "./exchange";
 import { runReadOperation, type RunProgress } from "./connector-run";
@@ -23,9 +24,10 @@ export interface PreviewOptions {
   id?: string;
   /** More values for `attributes` (name → values). */
   attributes?: Record<string, string[]>;
-  target?: { scheme: string; host: string };
+  /** Where the connected system lives: set on every request as the template functions do. */
+  target: Target;
   /** Value for every Authorization header, e.g. "Bearer …" or "Basic …". */
-  authorization?: string;
+  authorization: string;
   pageSize?: number;
   /** Stop after this many records. */
   limit?: number;
@@ -63,7 +65,8 @@ export async function runPreview(o: PreviewOptions): Promise<PreviewResult> {
   }
   if (o.operation === "GET" && !o.id) throw new PreviewError("GET needs the record's id (--id)");
   const loc = { app: o.app, entity: o.entity, operation: o.operation } as const;
-  const request = loadRequestTemplate(root, loc);
+  // The request template exactly as the request function would hand it to Access Governance.
+  const request = loadRequestTemplate(root, loc, (raw, file) => authorizeRequest(raw, o.target, o.authorization, file));
   const response = loadResponseTemplate(root, loc);
   if (!response) throw new PreviewError(`${o.app}/${o.entity} has no ${o.operation} response template: nothing to map`);
   const schema = loadSchemaFile(root, o.app)?.schemaTemplates.find((t) => t.name === o.entity);
@@ -75,7 +78,6 @@ export async function runPreview(o: PreviewOptions): Promise<PreviewResult> {
     sandbox: new ElSandbox({ timeoutMs: o.elTimeoutMs }),
     pageSize: o.pageSize ?? 25,
     maxPages: o.maxPages ?? 1000,
-    render: { ...(o.target ? { target: o.target } : {}), ...(o.authorization ? { authorization: o.authorization } : {}) },
     ...(o.limit !== undefined ? { recordLimit: o.limit } : {}),
     ...(o.onPage ? { onPage: o.onPage } : {}),
   });

@@ -9,13 +9,6 @@ export interface RenderedRequest {
   body?: string;
 }
 
-export interface RenderOptions {
-  /** Replaces the template's uri.scheme and uri.host, as the template functions do from configuration. */
-  target?: { scheme: string; host: string };
-  /** Replaces every Authorization header's value, as the template functions do. */
-  authorization?: string;
-}
-
 export class RenderError extends Error {
   override name = "RenderError";
 }
@@ -29,7 +22,7 @@ const single = (what: string, r: Evaluated): string | null => {
  * Renders one request. Returns null when the connector would not send it: its path or query evaluated to a
  * missing value (`'null'`), which is how a page-token chain ends.
  */
-export function renderRequest(t: RequestTemplate, env: ExpressionEnv, o: RenderOptions = {}): RenderedRequest | null {
+export function renderRequest(t: RequestTemplate, env: ExpressionEnv): RenderedRequest | null {
   const evaluate = (what: string, s: string) => {
     try {
       return single(what, evaluateTemplateString(s, env));
@@ -46,10 +39,9 @@ export function renderRequest(t: RequestTemplate, env: ExpressionEnv, o: RenderO
     if (value === null || value.includes("'null'")) return null;
     query.push(`${q.name}=${value}`);
   }
-  const scheme = o.target?.scheme ?? t.uri.scheme;
-  const host = o.target?.host ?? t.uri.host;
+  const { scheme, host } = t.uri;
   if (/<<|>>/.test(scheme + host)) {
-    throw new RenderError(`uri.scheme/uri.host are placeholders (${scheme}://${host}); give a target`);
+    throw new RenderError(`uri.scheme/uri.host are placeholders (${scheme}://${host}); the request needs a target`);
   }
   const glue = query.length === 0 ? "" : path.includes("?") ? "&" : "?";
   let url: string;
@@ -61,10 +53,7 @@ export function renderRequest(t: RequestTemplate, env: ExpressionEnv, o: RenderO
   }
   const headers: Record<string, string> = {};
   for (const [i, h] of (t.headers ?? []).entries()) {
-    headers[h.name] =
-      o.authorization !== undefined && h.name.toLowerCase() === "authorization"
-        ? o.authorization
-        : (evaluate(`headers[${i}] (${h.name})`, h.value) ?? "");
+    headers[h.name] = evaluate(`headers[${i}] (${h.name})`, h.value) ?? "";
   }
   let body: string | undefined;
   if (t.body) {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+import { TEMPLATE_KINDS, type TemplateKind } from "../governance/operations";
 import { CHILD_DATA_OPERATIONS, OPERATIONS, type Operation } from "./vocabulary";
 
 /**
@@ -8,9 +9,6 @@ import { CHILD_DATA_OPERATIONS, OPERATIONS, type Operation } from "./vocabulary"
  * `<kind>/applications/<App>/<Entity>/<OPERATION>_TEMPLATE.json` (request, response) and
  * `<kind>/applications/<App>/<Entity>/<childAttribute>/{ADD,REMOVE}_CHILD_DATA_TEMPLATE.json`.
  */
-
-export const TEMPLATE_KINDS = ["schema", "request", "response", "test"] as const;
-export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 
 export interface AppLocation {
   kind: "schema" | "test";
@@ -53,7 +51,7 @@ export function classifyTemplatePath(rel: string): { ok: true; location: Templat
   if (!operation || !(OPERATIONS as readonly string[]).includes(operation)) {
     return { ok: false, reason: `file name must be <OPERATION>_TEMPLATE.json with OPERATION one of ${OPERATIONS.join(", ")}` };
   }
-  const childData = CHILD_DATA_OPERATIONS.includes(operation);
+  const childData = CHILD_DATA_OPERATIONS.has(operation);
   if (childData && rest.length !== 3) {
     return { ok: false, reason: `${operation} templates belong in ${kind}/applications/${app}/<Entity>/<childAttribute>/` };
   }

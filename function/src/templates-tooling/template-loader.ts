@@ -15,17 +15,23 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined): str
   return (errors ?? []).map((e) => `${pointerToJsonPath(e.instancePath)}: ${e.message ?? "is invalid"}`).join("; ");
 }
 
-function load<T>(root: string, loc: TemplateLocation, validate: ((v: unknown) => v is T) & { errors?: ErrorObject[] | null }): T {
+function load<T>(
+  root: string,
+  loc: TemplateLocation,
+  validate: ((v: unknown) => v is T) & { errors?: ErrorObject[] | null },
+  prepare: (raw: unknown, file: string) => unknown = (raw) => raw,
+): T {
   const file = templateFile(root, loc);
-  const value = readJsonFile(file);
+  const value = prepare(readJsonFile(file), file);
   if (!validate(value)) throw new TemplateFileError(`${file} does not match the ${loc.kind} outline: ${describeAjvErrors(validate.errors)}`);
   return value;
 }
 
 type At = Omit<OperationLocation, "kind">;
 
-export function loadRequestTemplate(root: string, at: At): RequestTemplate {
-  return load(root, { kind: "request", ...at }, outlineValidators().request);
+/** `prepare` sees the file's JSON before validation (the template functions' rewriting, for instance). */
+export function loadRequestTemplate(root: string, at: At, prepare: (raw: unknown, file: string) => unknown = (raw) => raw): RequestTemplate {
+  return load(root, { kind: "request", ...at }, outlineValidators().request, prepare);
 }
 
 /** undefined when the operation has no response template (DELETE, typically). */

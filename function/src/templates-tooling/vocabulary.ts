@@ -3,21 +3,8 @@
  * module). Lint checks templates against these exact spellings; preview relies on them.
  */
 
-export const OPERATIONS = [
-  "CREATE",
-  "GET",
-  "SEARCH",
-  "DELETE",
-  "UPDATE",
-  "ADD_CHILD_DATA",
-  "REMOVE_CHILD_DATA",
-  "ENABLE",
-  "DISABLE",
-] as const;
-export type Operation = (typeof OPERATIONS)[number];
-
-/** Operations whose templates live one folder deeper, under the multivalued attribute they change. */
-export const CHILD_DATA_OPERATIONS: readonly Operation[] = ["ADD_CHILD_DATA", "REMOVE_CHILD_DATA"];
+/** Operations and child-data operations are the template functions' own lists. */
+export { OPERATIONS, CHILD_DATA_OPERATIONS, type Operation } from "../governance/operations";
 
 export const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"] as const;
 export type Method = (typeof METHODS)[number];
