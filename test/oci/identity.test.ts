@@ -56,7 +56,7 @@ describe("IAM API look-up (real IdentityClient)", () => {
     const err = (await lookup(false).user(JANE).catch((e: unknown) => e)) as IdentityError;
     expect(err).toBeInstanceOf(IdentityError);
     expect(err.reason).toBe("unavailable");
-    expect(err.message).toContain(`IAM user ${JANE}: unavailable after retries`);
+    expect(err.message).toBe(`IAM user ${JANE}: unavailable after retries (OCI answered 503 ServiceUnavailable)`);
     oci.faults.clear();
     await expect(lookup(false).group("ocid1.user.oc1..notagroup")).rejects.toThrow(/not an IAM group OCID/);
     expect(oci.stats.count("identity.getGroup")).toBe(0);

@@ -1,6 +1,6 @@
 import type { Logger } from "../log/logger";
 import type { RetryPolicy } from "../net/retry";
-import { callOci, OciRequestError } from "../oci/call";
+import { callOci, OciRequestError, OciTransientError } from "../oci/call";
 import { lazySdkClient } from "../oci/client";
 import { onceAsync } from "../oci/once";
 import { auditObjectName } from "./object-name";
@@ -90,6 +90,7 @@ export function createAuditSink(opts: AuditSinkOptions): AuditSink {
 }
 
 function toAuditError(err: unknown, what: string, ns: string, bucket: string): Error {
+  if (err instanceof OciTransientError) return new AuditError(`${what}: Object Storage unavailable after retries (${err.detail})`);
   if (!(err instanceof OciRequestError)) return err instanceof Error ? err : new Error(String(err));
   switch (err.status) {
     case 401:

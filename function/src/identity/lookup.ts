@@ -55,13 +55,13 @@ function toIdentityError(source: string, kind: string, ocid: string, err: unknow
     return new IdentityError(
       denied
         ? `${source} ${kind} ${ocid}: look-up not authorized (${err.status}); check the function's policy`
-        : `${source} ${kind} ${ocid}: look-up refused (${err.status}${err.serviceCode ? ` ${err.serviceCode}` : ""})`,
+        : `${source} ${kind} ${ocid}: look-up refused (${err.detail})`,
       denied ? "denied" : "bad_reply",
       err.status,
     );
   }
   if (err instanceof OciTransientError) {
-    return new IdentityError(`${source} ${kind} ${ocid}: unavailable after retries: ${err.message}`, "unavailable", err.status);
+    return new IdentityError(`${source} ${kind} ${ocid}: unavailable after retries (${err.detail})`, "unavailable", err.status);
   }
   return err instanceof Error ? err : new Error(String(err));
 }

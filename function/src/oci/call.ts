@@ -1,26 +1,31 @@
 import type { Logger } from "../log/logger";
 import { DEFAULT_RETRY, isTransientStatus, TransientError, withRetry, type RetryPolicy } from "../net/retry";
 
-/** A permanent OCI API failure: the HTTP status and OCI error code, never the request or reply body. */
+/**
+ * A permanent OCI API failure. `detail` is the HTTP status and OCI error code ("404 NotAuthorizedOrNotFound"),
+ * never the request or reply body; the message is "<what>: OCI answered <detail>".
+ */
 export class OciRequestError extends Error {
   override name = "OciRequestError";
   constructor(
-    message: string,
-    readonly status: number | undefined,
+    what: string,
+    readonly detail: string,
+    readonly status: number,
     readonly serviceCode: string | undefined,
   ) {
-    super(message);
+    super(`${what}: OCI answered ${detail}`);
   }
 }
 
-/** A transient OCI failure (network, 429, 5xx) that outlived its retries. */
+/** A transient OCI failure (network, 429, 5xx) that outlived its retries; `detail` as for OciRequestError. */
 export class OciTransientError extends TransientError {
   override name = "OciTransientError";
   constructor(
-    message: string,
+    what: string,
+    readonly detail: string,
     readonly status: number | undefined,
   ) {
-    super(message);
+    super(`${what}: ${detail}`);
   }
 }
 
@@ -59,13 +64,12 @@ function classify(what: string, err: unknown): Error {
   if (status === undefined) {
     // No HTTP status: connection refused/reset, DNS, timeout, open circuit breaker.
     const code = typeof e.code === "string" ? e.code : "network error";
-    return new OciTransientError(`${what}: OCI unreachable (${code})`, undefined);
+    return new OciTransientError(what, `OCI unreachable (${code})`, undefined);
   }
+  const detail = `${status}${serviceCode ? ` ${serviceCode}` : ""}`;
   // OCI documents 500 InternalServerError as retryable, unlike a plain HTTP 500.
-  if (isTransientStatus(status) || status === 500) {
-    return new OciTransientError(`${what}: OCI answered ${status}${serviceCode ? ` ${serviceCode}` : ""}`, status);
-  }
-  return new OciRequestError(`${what}: OCI answered ${status}${serviceCode ? ` ${serviceCode}` : ""}`, status, serviceCode);
+  if (isTransientStatus(status) || status === 500) return new OciTransientError(what, `OCI answered ${detail}`, status);
+  return new OciRequestError(what, detail, status, serviceCode);
 }
 
 /** 401/403/404: OCI deliberately does not say which (NotAuthorizedOrNotFound). */

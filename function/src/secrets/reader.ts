@@ -67,10 +67,10 @@ function toSecretError(ocid: string, err: unknown): Error {
     return new SecretError(`secret ${ocid}: not found or not authorized (${err.status})`, "denied", err.status);
   }
   if (err instanceof OciRequestError) {
-    return new SecretError(`secret ${ocid}: Vault refused the request (${err.status} ${err.serviceCode ?? ""})`.trim(), "denied", err.status);
+    return new SecretError(`secret ${ocid}: Vault refused the request (${err.detail})`, "refused", err.status);
   }
   if (err instanceof OciTransientError) {
-    return new SecretError(`secret ${ocid}: Vault unavailable after retries: ${err.message}`, "unavailable");
+    return new SecretError(`secret ${ocid}: Vault unavailable after retries (${err.detail})`, "unavailable", err.status);
   }
   // Auth setup errors and anything unexpected pass through unchanged.
   return err instanceof Error ? err : new Error(String(err));
