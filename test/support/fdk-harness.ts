@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,9 +27,13 @@ export interface RunningFunction {
  */
 export async function startFunction(
   config: Record<string, string>,
-  opts: { file?: string; timeoutMs?: number } = {},
+  opts: { file?: string; timeoutMs?: number; socketDir?: string } = {},
 ): Promise<RunningFunction> {
-  const dir = mkdtempSync(join(tmpdir(), "fn-"));
+  const dir = opts.socketDir ?? mkdtempSync(join(tmpdir(), "fn-"));
+  if (opts.socketDir) {
+    mkdirSync(dir, { recursive: true });
+    for (const stale of ["fn.sock", "fn.sock.tmp"]) rmSync(join(dir, stale), { force: true });
+  }
   const socket = join(dir, "fn.sock");
   let out = "";
   const child: ChildProcess = spawn(process.execPath, [opts.file ?? BUNDLE_FILE], {
@@ -69,7 +73,8 @@ export async function startFunction(
         child.kill("SIGTERM");
         await gone;
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (opts.socketDir) for (const f of ["fn.sock", "fn.sock.tmp"]) rmSync(join(dir, f), { force: true });
+      else rmSync(dir, { recursive: true, force: true });
     },
   };
 }

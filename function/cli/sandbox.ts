@@ -1,0 +1,122 @@
+/**
+ * `npm start`: the whole product on this machine, no cloud account and no Docker. Builds the bundle, starts
+ * the loopback ORDS database and OCI APIs, runs the bundled function under the fdk listener, replays the story
+ * in examples/sandbox-story.json showing what each event changed in the database, then synthesizes the
+ * infrastructure of every environment. `--stay` keeps the sandbox up for `npm run invoke -- <event.json>`.
+ */
+import Table from "cli-table3";
+import { Command } from "commander";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import pc from "picocolors";
+import { bundleFunction } from "../build/bundle";
+import { exampleEvent, startLocalStack } from "../../test/support/local-stack";
+import { diff, snapshot } from "./sandbox/accounts";
+import { synthesizeAll } from "./sandbox/synth-summary";
+
+export const ROOT = resolve(__dirname, "../..");
+export const SANDBOX_DIR = join(ROOT, ".sandbox");
+
+interface Chapter {
+  event: string;
+  say: string;
+}
+
+/** Table colours follow picocolors' terminal detection (off in pipes and CI logs). */
+const style = (): { head: string[]; border: string[] } => (pc.isColorSupported ? { head: ["cyan"], border: ["grey"] } : { head: [], border: [] });
+
+const OUTCOME_COLOUR: Record<string, (s: string) => string> = {
+  applied: pc.green,
+  unchanged: pc.dim,
+  ignored: pc.yellow,
+  invalid: pc.red,
+  refused: pc.red,
+  failed: pc.red,
+};
+
+/** The fdk reports a failed invocation as 502 with our JSON inside `detail`. */
+function replyBody(json: unknown): Record<string, unknown> {
+  const body = (json ?? {}) as Record<string, unknown>;
+  if (typeof body.detail === "string" && body.detail.startsWith("InvocationFailed: ")) {
+    return JSON.parse(body.detail.slice("InvocationFailed: ".length)) as Record<string, unknown>;
+  }
+  return body;
+}
+
+async function main(opts: { stay: boolean; synth: boolean }): Promise<void> {
+  const t0 = Date.now();
+  const { bytes } = await bundleFunction();
+  console.log(pc.bold("iam-adb-sync sandbox") + pc.dim(`  (bundle ${(bytes / 1024).toFixed(0)} KiB, loopback ORDS + OCI, fdk socket)`));
+  const stack = await startLocalStack({ socketDir: SANDBOX_DIR });
+  writeFileSync(join(SANDBOX_DIR, "sandbox.json"), JSON.stringify({ socket: stack.fn.socket, pid: process.pid }));
+  const story = JSON.parse(readFileSync(join(ROOT, "examples/sandbox-story.json"), "utf8")) as Chapter[];
+  const tally: Record<string, number> = {};
+  let unexpected = 0;
+  try {
+    console.log(pc.dim(`mapping: ${stack.config.GROUP_ROLE_MAP}   delete policy: lock   account auth: IAM`));
+    for (const [i, chapter] of story.entries()) {
+      const before = snapshot(stack.ords.db);
+      const reply = await stack.send(exampleEvent(chapter.event));
+      const body = replyBody(reply.json);
+      const outcome = String(body.outcome ?? "failed");
+      tally[outcome] = (tally[outcome] ?? 0) + 1;
+      const colour = OUTCOME_COLOUR[outcome] ?? pc.red;
+      console.log(`\n${pc.bold(`${i + 1}/${story.length}`)} ${chapter.say}`);
+      const why = body.reason ?? body.message ?? "";
+      console.log(`    ${colour(outcome.padEnd(9))} ${pc.dim(String(why))}`);
+      const changes = diff(before, snapshot(stack.ords.db));
+      if (changes.length) {
+        const t = new Table({ head: ["account", "change", "detail"], style: style() });
+        for (const c of changes) t.push([c.account, c.change, c.detail]);
+        console.log(t.toString().replace(/^/gm, "    "));
+      }
+      if (outcome === "failed") unexpected++;
+    }
+
+    const accounts = new Table({ head: ["database account", "managed", "status", "grants", "objects"], style: style() });
+    for (const [name, a] of snapshot(stack.ords.db)) accounts.push([name, a.managed ? "yes" : pc.dim("no"), a.status, a.grants.join(", "), String(a.objects)]);
+    console.log(`\n${pc.bold("Database after the story")}\n${accounts.toString()}`);
+    const audits = stack.oci.objects.list("iam-adb-sync-audit").length;
+    console.log(pc.dim(`audit records written to Object Storage: ${audits}; ORDS calls: ${stack.ords.stats.sqlRequests}; tokens: ${stack.ords.stats.tokenRequests}`));
+
+    if (opts.synth) {
+      const out = mkdtempSync(join(tmpdir(), "iam-adb-sync-synth-"));
+      try {
+        const stacks = synthesizeAll(ROOT, out);
+        const t = new Table({ head: ["stack", "resources", "outputs", "largest parts"], style: style() });
+        for (const s of stacks) {
+          const top = Object.entries(s.byType).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => `${k.replace(/^oci_/, "")} ×${v}`);
+          t.push([s.stack, String(s.resources), String(s.outputs), top.join(", ")]);
+        }
+        console.log(`\n${pc.bold("Infrastructure (cdktf synth, every environment)")}\n${t.toString()}`);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    }
+    const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+    const summary = Object.entries(tally).map(([k, v]) => `${v} ${k}`).join(", ");
+    const verdict = unexpected === 0 ? pc.green("✔ sandbox OK") : pc.red(`✘ ${unexpected} events failed`);
+    console.log(`\n${verdict}: ${story.length} events (${summary}) in ${seconds}s`);
+    if (unexpected > 0) process.exitCode = 1;
+    if (opts.stay) {
+      console.log(pc.bold(`\nSandbox is up. Send events with: npm run invoke -- examples/events/createuser.json   (Ctrl-C stops)`));
+      await new Promise<void>((done) => process.once("SIGINT", () => done()));
+    }
+  } finally {
+    await stack.stop();
+    rmSync(join(SANDBOX_DIR, "sandbox.json"), { force: true });
+  }
+}
+
+new Command("sandbox")
+  .description("Run iam-adb-sync end to end on loopback servers")
+  .option("--stay", "keep the sandbox running for npm run invoke", false)
+  .option("--no-synth", "skip synthesizing the infrastructure")
+  .action((opts: { stay: boolean; synth: boolean }) =>
+    main(opts).catch((err: unknown) => {
+      console.error(pc.red(`sandbox failed: ${(err as Error).message}`));
+      process.exitCode = 1;
+    }),
+  )
+  .parse();
