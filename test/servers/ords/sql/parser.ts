@@ -211,7 +211,7 @@ class Parser {
     for (;;) {
       const t = this.peek();
       if (t?.kind === "qident") {
-        out.push({ name: identifierOf(this.next(), 990) as string, phrase: false, quoted: true });
+        out.push({ name: this.name(990), phrase: false, quoted: true });
       } else {
         const words: string[] = [];
         while (this.peek()?.kind === "word" && !this.isWord(until)) {

@@ -18,7 +18,7 @@ export interface Token {
 
 const OPS = ["<>", "!=", "^=", "<=", ">=", "||", "(", ")", ",", ";", ".", "=", "<", ">", "*", "+", "-", "/"];
 
-const isLetter = (c: string) => /\p{L}/u.test(c);
+const isLetter = (c: string) => (c >= "A" && c <= "Z") || (c >= "a" && c <= "z") || (c > "\x7f" && /\p{L}/u.test(c));
 const isWordChar = (c: string) => isLetter(c) || (c >= "0" && c <= "9") || c === "_" || c === "$" || c === "#";
 const isDigit = (c: string) => c >= "0" && c <= "9";
 
