@@ -1,4 +1,5 @@
 import { Testing } from "cdktf";
+import { setupJest } from "cdktf/lib/testing/adapters/jest";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -6,6 +7,9 @@ import type { EnvironmentInput } from "../../infra/config/environment-schema";
 import { environmentSchema } from "../../infra/config/environment-schema";
 import { loadEnvironmentFile } from "../../infra/config/load-environment";
 import { IamAdbSyncStack } from "../../infra/stack";
+
+// cdktf's matchers (toHaveResource, toHaveResourceWithProperties, …) for every infra suite.
+setupJest();
 
 export const ENV_DIR = resolve(__dirname, "../../infra/environments");
 

@@ -1,0 +1,107 @@
+import { assertConfigFits, ConfigTooLargeError } from "../../infra/config/function-config";
+import { imageTag } from "../../infra/image/bundle-digest";
+import { environmentInput, fixtureBundle, ref, resources, single, synthCheckedIn, synthEnvironment } from "./synth";
+
+const byRole = (s: ReturnType<typeof synthCheckedIn>) =>
+  Object.fromEntries(
+    Object.values(resources(s, "oci_functions_function")).map((f) => [(f.config as Record<string, string>).FUNCTION_ROLE, f]),
+  );
+
+describe("function app construct", () => {
+  const example = synthCheckedIn("example");
+  const prod = synthCheckedIn("prod-eu");
+
+  it("puts the application in the environment's subnet with the provisioning config", () => {
+    const app = single(example, "oci_functions_application");
+    expect(app.subnet_ids).toEqual([ref(example, "oci_core_subnet")]);
+    expect(app.shape).toBe("GENERIC_X86");
+    expect(app.config).toEqual({
+      ORDS_URL: "https://example-db.adb.eu-frankfurt-1.oraclecloudapps.com/ords/admin",
+      ORDS_AUTH: "oauth",
+      ORDS_SECRET_OCID: ref(example, "oci_vault_secret"),
+      GROUP_ROLE_MAP: '{"db-readers":["CONNECT","APP_READ"],"db-writers":["CONNECT","APP_READ","APP_WRITE"]}',
+      NAMING_RULE: "username",
+      IDENTITY_DOMAIN: "Default",
+      ACCOUNT_AUTH: "iam",
+      DELETE_POLICY: "lock",
+      DEFAULT_GRANTS: "CREATE SESSION",
+      NAME_LOOKUP: "true",
+      AUDIT_BUCKET: "iam-adb-sync-example-audit",
+      AUDIT_NAMESPACE: "${data.oci_objectstorage_namespace.namespace.namespace}",
+      LOG_LEVEL: "info",
+      DRY_RUN: "false",
+      CACHE_TTL_SECONDS: "900",
+    });
+  });
+
+  it("derives ORDS_URL from the Autonomous Database when given its OCID", () => {
+    const app = single(prod, "oci_functions_application");
+    const config = app.config as Record<string, string>;
+    const [adbName] = Object.keys(prod.doc.data?.oci_database_autonomous_database ?? {});
+    expect(prod.doc.data?.oci_database_autonomous_database[adbName].autonomous_database_id).toBe(
+      "ocid1.autonomousdatabase.oc1.eu-amsterdam-1.anqwexampleproddb",
+    );
+    expect(config.ORDS_URL).toBe(
+      `\${trimsuffix(element(data.oci_database_autonomous_database.${adbName}.connection_urls, 0).ords_url, "/")}/iamsync`,
+    );
+    expect(config).toMatchObject({
+      ORDS_SECRET_OCID: "ocid1.vaultsecret.oc1.eu-amsterdam-1.amaaaaaaprodordsclient",
+      NAME_PREFIX: "IAM_",
+      DENY_ROLES: "AUDIT_ADMIN",
+      IDENTITY_DOMAIN_URL: "https://idcs-0123456789abcdef0123456789abcdef.identity.oraclecloud.com",
+      DELETE_POLICY: "drop",
+      NAMING_RULE: "email_local",
+    });
+  });
+
+  it("deploys one image several times, differing only in FUNCTION_ROLE (+ AG_SYSTEMS for the templates)", () => {
+    const fns = byRole(prod);
+    expect(Object.keys(fns).sort()).toEqual(["ag-request", "ag-response", "ag-schema", "ag-test", "provision"]);
+    const images = new Set(Object.values(fns).map((f) => f.image));
+    expect(images.size).toBe(1);
+    expect(fns["ag-schema"].display_name).toBe("grc-schema-template");
+    expect(fns["ag-test"].config).toEqual({
+      FUNCTION_ROLE: "ag-test",
+      AG_SYSTEMS: '[{"name":"finance-adb","schemaAlias":"iamsync","entities":["ACCOUNT","ROLE"]}]',
+    });
+    expect(fns.provision).toMatchObject({ memory_in_mbs: "512", timeout_in_seconds: 300 });
+    expect(Object.keys(byRole(example))).toEqual(["provision"]);
+  });
+
+  it("points every function at the content-tagged image, after the push", () => {
+    const bundle = fixtureBundle("exports.handler = 'v1';\n");
+    const s = synthEnvironment("example", environmentInput("example"), bundle);
+    const fn = single(s, "oci_functions_function");
+    const tag = imageTag(bundle, "docker.io/fnproject/node:20", "linux/amd64");
+    expect(fn.image).toBe(
+      `ocir.eu-frankfurt-1.oci.oraclecloud.com/\${data.oci_objectstorage_namespace.namespace.namespace}/iam-adb-sync-example/function:${tag}`,
+    );
+    expect(fn.depends_on).toEqual([`null_resource.${Object.keys(resources(s, "null_resource")).find((n) => n.startsWith("image_push"))}`]);
+    expect(fn.application_id).toBe(ref(s, "oci_functions_application"));
+  });
+
+  it("fails synth with a clear error when the config cannot fit in 4 KB", () => {
+    const input = environmentInput("example");
+    const groupRoleMap = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [`ocid1.group.oc1..aaaaaaaagroupnumber${i}`, ["CONNECT", "APP_READ"]]),
+    );
+    let error: unknown;
+    try {
+      synthEnvironment("big", { ...input, provisioning: { ...input.provisioning, groupRoleMap } });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigTooLargeError);
+    expect((error as Error).message).toMatch(
+      /^application iam-adb-sync-example-app: function config can reach \d+ bytes, over the OCI limit of 4096; largest entries: GROUP_ROLE_MAP \(\d+ B\)/,
+    );
+  });
+
+  it("counts deploy-time values at their longest when checking the limit", () => {
+    const literal = { GROUP_ROLE_MAP: "x".repeat(3900 - "GROUP_ROLE_MAP".length) };
+    expect(assertConfigFits("fn", literal)).toBe(3900);
+    // A reference renders as a short token at synth; it is sized as the longest OCID it can become.
+    const withRef = { ...literal, ORDS_SECRET_OCID: { expression: "${oci_vault_secret.s.id}", maxBytes: 255 } };
+    expect(() => assertConfigFits("fn", withRef)).toThrow("fn: function config can reach 4171 bytes");
+  });
+});
