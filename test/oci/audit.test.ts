@@ -116,7 +116,7 @@ describe("Object Storage server semantics", () => {
 });
 
 describe("redact", () => {
-  it("leaves harmless values and flags alone", () => {
+  it("masks any value under a sensitive key (flags and null excepted) and leaves the rest", () => {
     expect(redact({ tokenCount: 3, passwordExpired: true, user: "a", n: null, list: [1, "x"] })).toEqual({
       tokenCount: "[redacted]",
       passwordExpired: true,
