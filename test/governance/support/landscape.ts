@@ -45,9 +45,12 @@ export interface Landscape {
   close(): Promise<void>;
 }
 
-export async function startLandscape(): Promise<Landscape> {
+export async function startLandscape(o: { scimTokenTtlSeconds?: number } = {}): Promise<Landscape> {
   const oci = await startOciServer();
-  const scim = await startScimServer({ clients: [{ clientId: CREDS.idcs.clientCode, clientSecret: CREDS.idcs.clientSecret }] });
+  const scim = await startScimServer({
+    clients: [{ clientId: CREDS.idcs.clientCode, clientSecret: CREDS.idcs.clientSecret }],
+    tokenTtlSeconds: o.scimTokenTtlSeconds,
+  });
   const ords = await startOrdsServer();
   const entra = await startEntraTokenServer({ tenant: TENANT, ...CREDS.entra });
   const proxy = await startConnectProxy();

@@ -57,7 +57,7 @@ function explain(system: ConnectedSystem, err: unknown): GovernanceError {
 }
 
 export function createAuthorizer(system: ConnectedSystem, deps: AuthorizerDeps): Authorizer {
-  const what = `secret of connected system ${system.name}`;
+  const what = "Vault secret";
   const grant = grantFor(system);
   return {
     async header(deadline) {
