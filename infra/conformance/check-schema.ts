@@ -55,7 +55,7 @@ function describeType(t: CtyType): string {
 /** Whether `v` can be converted to cty type `t` (Terraform's automatic conversions included). */
 function checkType(v: unknown, t: CtyType, path: string, out: Finding[]): void {
   if (v === null || isExpression(v)) return;
-  const bad = () => out.push({ path, problem: `expected ${describeType(t)}, got ${JSON.stringify(v).slice(0, 60)}` });
+  const bad = (): void => void out.push({ path, problem: `expected ${describeType(t)}, got ${JSON.stringify(v).slice(0, 60)}` });
   if (typeof t === "string") {
     switch (t) {
       case "string":
@@ -177,7 +177,8 @@ export function checkStack(synth: SynthDoc, doc: ProviderSchemaDoc): Conformance
       continue;
     }
     configs.forEach((c, i) => {
-      const { alias: _alias, ...rest } = c;
+      // `alias` is a meta-argument of provider blocks, not part of the provider's schema.
+      const rest = Object.fromEntries(Object.entries(c).filter(([k]) => k !== "alias"));
       report.findings.push(...checkBlock(rest, p[1].provider.block, `provider.${name}[${i}]`));
     });
   }
