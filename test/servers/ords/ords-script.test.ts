@@ -98,6 +98,15 @@ describe("ORDS server: scripts, hostile statement text and binds", () => {
     expect(server.db.user("ADMIN")).toBeDefined();
   });
 
+  it("parses parenthesised expressions and conditions alike, and refuses absurd nesting without falling over", async () => {
+    expect(await rows(server, "select dummy from dual where ((1) = 1 and ('X' = dummy or (dummy) is null))")).toEqual([{ dummy: "X" }]);
+    const deep = `select dummy from dual where ${"(".repeat(5000)}1${")".repeat(5000)} = 1`;
+    expect(await one(server, deep)).toMatchObject({ errorCode: 3001, errorDetails: "ORA-03001: unimplemented feature" });
+    const subqueries = `select dummy from dual where dummy in ${"(select dummy from dual where dummy in ".repeat(2000)}('X')${")".repeat(2000)}`;
+    expect((await one(server, subqueries)).errorCode).toBe(3001);
+    expect(await rows(server, "select dummy from dual")).toEqual([{ dummy: "X" }]);
+  });
+
   it("answers ORA-00911 for stray characters and ORA-00933 for trailing tokens", async () => {
     expect((await one(server, "select 1 from dual ?")).errorCode).toBe(911);
     expect((await one(server, `create user x identified by "${PW}" extra`)).errorCode).toBe(922);

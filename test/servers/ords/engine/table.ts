@@ -42,10 +42,6 @@ export class Table implements Relation {
     for (const c of constraints) if (c.kind !== "check") this.indexes.set(c.name, new Map());
   }
 
-  get rowCount(): number {
-    return this.rowsById.size;
-  }
-
   rows(): Iterable<Row> {
     return this.rowsById.values();
   }

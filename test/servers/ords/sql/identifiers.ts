@@ -14,7 +14,7 @@ export const RESERVED = new Set(
   ).split(" "),
 );
 
-export const MAX_IDENTIFIER_BYTES = 128;
+const MAX_IDENTIFIER_BYTES = 128;
 
 /** Unquoted: a letter, then letters, digits, `_`, `$`, `#` — ASCII only in this server. */
 const UNQUOTED = /^[A-Z][A-Z0-9_$#]*$/;

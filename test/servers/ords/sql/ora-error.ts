@@ -67,8 +67,6 @@ const MESSAGES: Record<number, (a: string[]) => string> = {
   28026: () => "user with same external name already exists",
 };
 
-export type OraCode = keyof typeof MESSAGES;
-
 /** Where in the statement text the error was detected (1-based, relative to the statement's first line). */
 export interface ErrorPosition {
   line: number;

@@ -29,10 +29,12 @@ export function parseStatement(stmt: ScriptStatement): Statement {
 const CMP_OPS: Record<string, CmpOp> = { "=": "=", "<>": "<>", "!=": "<>", "^=": "<>", "<": "<", ">": ">", "<=": "<=", ">=": ">=" };
 const FUNCTIONS = new Set(["UPPER", "LOWER", "TRIM", "LENGTH"]);
 const NOW = new Set(["SYSTIMESTAMP", "SYSDATE", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP"]);
+const MAX_NESTING = 64;
 const KNOWN_OPS = new Set(["<>", "!=", "^=", "<=", ">=", "||", "(", ")", ",", ";", ".", "=", "<", ">", "*", "+", "-", "/"]);
 
 class Parser {
   private pos = 0;
+  private depth = 0;
   private readonly toks: Token[];
 
   constructor(private readonly stmt: ScriptStatement) {
@@ -457,9 +459,19 @@ class Parser {
 
   private parenCond(): Cond {
     this.expectOp("(", 906);
-    const c = this.cond();
+    const c = this.nested(() => this.cond());
     this.expectOp(")", 907);
     return c;
+  }
+
+  /** Parentheses deeper than MAX_NESTING are refused: they would only serve to exhaust the stack. */
+  private nested<T>(inner: () => T): T {
+    if (++this.depth > MAX_NESTING) throw this.err(3001);
+    try {
+      return inner();
+    } finally {
+      this.depth--;
+    }
   }
 
   private predicate(): Cond {
@@ -468,7 +480,8 @@ class Parser {
       const save = this.pos;
       try {
         return this.parenCond();
-      } catch {
+      } catch (e) {
+        if (!(e instanceof OraError)) throw e;
         this.pos = save;
       }
     }
@@ -482,7 +495,7 @@ class Parser {
     if (this.acceptWord("IN")) {
       this.expectOp("(", 906);
       if (this.isWord("SELECT")) {
-        const query = this.select();
+        const query = this.nested(() => this.select());
         this.expectOp(")", 907);
         return { k: "inSelect", e, query, not };
       }
@@ -540,7 +553,7 @@ class Parser {
       case "op":
         if (t.value === "(") {
           this.pos++;
-          const e = this.expr();
+          const e = this.nested(() => this.expr());
           this.expectOp(")", 907);
           return e;
         }
