@@ -8,8 +8,9 @@ export function checkApplication(app: string, t: AppTemplates, sink: Diagnostic[
   const schemaTemplates = t.schema?.doc.schemaTemplates ?? [];
   const byName = new Map(schemaTemplates.map((s) => [s.name, s]));
   const anyFile = t.schema?.file ?? t.test?.file ?? t.requests[0]?.file ?? t.responses[0]?.file ?? app;
-  if (!t.schema) reporterFor(anyFile, sink)("$", `application ${app} has no schema template (schema/applications/${app}/TEMPLATE.json)`);
-  else if (!t.test) reporterFor(t.schema.file, sink)("$", `application ${app} has no test template (test/applications/${app}/TEMPLATE.json); Validate needs it`);
+  if (!t.schema && !t.invalid.has("schema")) {
+    reporterFor(anyFile, sink)("$", `application ${app} has no schema template (schema/applications/${app}/TEMPLATE.json)`);
+  } else if (t.schema && !t.test && !t.invalid.has("test")) reporterFor(t.schema.file, sink)("$", `application ${app} has no test template (test/applications/${app}/TEMPLATE.json); Validate needs it`);
   if (t.test) {
     const report = reporterFor(t.test.file, sink);
     if (t.test.doc.paginationType) report("$.paginationType", "a test template is sent once; pagination has no effect", "warning");
@@ -34,6 +35,7 @@ export function checkApplication(app: string, t: AppTemplates, sink: Diagnostic[
   for (const r of t.responses) {
     const report = reporterFor(r.file, sink);
     const request = requests.get(operationKey(r.location))?.doc;
+    if (!request && t.invalid.has(`request:${operationKey(r.location)}`)) continue;
     if (!request) {
       report("$", `no request template for this response (request/applications/${operationKey(r.location)}_TEMPLATE.json)`);
       continue;
@@ -43,7 +45,8 @@ export function checkApplication(app: string, t: AppTemplates, sink: Diagnostic[
     if (schema) checkResponseAgainstSchema(r.doc, schema, byName, report);
   }
   for (const q of t.requests) {
-    const hasResponse = t.responses.some((r) => operationKey(r.location) === operationKey(q.location));
+    const key = operationKey(q.location);
+    const hasResponse = t.responses.some((r) => operationKey(r.location) === key) || t.invalid.has(`response:${key}`);
     if (!hasResponse && (q.location.operation === "SEARCH" || q.location.operation === "GET")) {
       reporterFor(q.file, sink)("$", `${q.location.operation} has no response template: nothing maps what the target answers`);
     }

@@ -20,6 +20,9 @@ export interface AppTemplates {
   test?: Doc<RequestTemplate, { app: string }>;
   requests: OperationDoc<RequestTemplate>[];
   responses: OperationDoc<ResponseTemplate>[];
+  /** Templates present but failing their outline (`<kind>:<operationKey>` or `<kind>`): already reported, so
+   * cross-file checks treat them as present rather than report them missing. */
+  invalid: Set<string>;
 }
 
 export interface TemplateTree {
@@ -35,7 +38,7 @@ export function loadTemplateTree(root: string, displayPrefix: string, sink: Diag
   const tree: TemplateTree = { files: 0, apps: new Map() };
   const app = (name: string) => {
     let a = tree.apps.get(name);
-    if (!a) tree.apps.set(name, (a = { requests: [], responses: [] }));
+    if (!a) tree.apps.set(name, (a = { requests: [], responses: [], invalid: new Set() }));
     return a;
   };
   const v = outlineValidators();
@@ -63,6 +66,7 @@ export function loadTemplateTree(root: string, displayPrefix: string, sink: Diag
         const extra = e.keyword === "additionalProperties" ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : "";
         sink.push({ severity: "error", file, path: pointerToJsonPath(e.instancePath), message: `${e.message ?? "invalid"}${detail}${extra}` });
       }
+      app(loc.app).invalid.add("entity" in loc ? `${loc.kind}:${operationKey(loc)}` : loc.kind);
       continue;
     }
     const a = app(loc.app);
