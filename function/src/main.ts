@@ -1,4 +1,6 @@
 import * as fdk from "@fnproject/fdk";
+import { routeConsoleTo } from "./log/console";
+import { createLogger } from "./log/logger";
 import { route } from "./runtime/router";
 import type { Invocation } from "./runtime/invocation";
 
@@ -17,6 +19,10 @@ interface FdkContext {
   callID: string;
   setResponseHeader(key: string, value: string): void;
 }
+
+const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
+const level = process.env.LOG_LEVEL ?? "";
+routeConsoleTo(createLogger(LEVELS.includes(level) ? level : "info"));
 
 fdk.handle(
   async (input: string, ctx: FdkContext) => {
