@@ -49,4 +49,36 @@ describe("ORDS server: 100,000 users", () => {
     expect(server.db.user(name(101))).toBeDefined();
     expect((await one(server, `create user ${name(1)} identified globally as 'IAM_PRINCIPAL_NAME=user1'`)).errorCode).toBeUndefined();
   });
+
+  it("keeps key-guarded registry writes exact with 20,000 registry rows among 100k users", async () => {
+    const ddl = await one(server, "create table registry (db_username varchar2(128) primary key, iam_user_id varchar2(255) not null unique, status varchar2(16) not null)");
+    expect(ddl.errorCode).toBeUndefined();
+    const ROWS = 20_000;
+    for (let start = 200; start < 200 + ROWS; start += 1000) {
+      const script = Array.from({ length: 1000 }, (_, k) => `insert into registry values ('${name(start + k)}', 'ocid.${start + k}', 'OPEN')`).join(";\n");
+      const r = await sql(server, script);
+      expect(r.body.items.filter((i) => i.errorCode !== undefined)).toEqual([]);
+    }
+    expect(await rows(server, "select count(*) n from registry")).toEqual([{ n: ROWS }]);
+    server.db.createUser("NOT_REGISTERED");
+    const guarded = await sql(server, [
+      `update registry set status = 'LOCKED' where db_username = '${name(300)}' and db_username in (select username from dba_users)`,
+      `drop user ${name(301)}`,
+      `update registry set status = 'LOCKED' where db_username = '${name(301)}' and db_username in (select username from dba_users)`,
+      `delete from registry where db_username = '${name(301)}' and db_username not in (select username from dba_users)`,
+      `delete from registry where db_username = '${name(302)}' and db_username not in (select username from dba_users)`,
+    ].join(";\n"));
+    expect(guarded.body.items.map((i) => [i.errorCode, i.result])).toEqual([
+      [undefined, 1],
+      [undefined, 0],
+      [undefined, 0],
+      [undefined, 1],
+      [undefined, 0],
+    ]);
+    expect(await rows(server, `select db_username, status from registry where db_username in ('${name(300)}', '${name(301)}', '${name(302)}') order by 1`)).toEqual([
+      { db_username: name(300), status: "LOCKED" },
+      { db_username: name(302), status: "OPEN" },
+    ]);
+    expect(await rows(server, "select count(*) n from registry where db_username not in (select username from dba_users)")).toEqual([{ n: 0 }]);
+  });
 });

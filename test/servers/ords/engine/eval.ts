@@ -3,13 +3,19 @@ import { OraError } from "../sql/ora-error";
 
 export type Row = Record<string, Value>;
 
+export interface SubqueryProbe {
+  has(v: Value): boolean;
+  /** Whether the subquery yields a NULL (which makes NOT IN unknown). */
+  hasNull(): boolean;
+}
+
 export interface EvalContext {
   /** Bind values by upper-cased name. */
   binds: ReadonlyMap<string, Value>;
   /** SYSTIMESTAMP: one value per statement, as in Oracle. */
   now: Date;
-  /** Values of an uncorrelated `IN (SELECT …)` subquery's single column. */
-  subquery: (q: Select) => ReadonlySet<unknown>;
+  /** Membership in an uncorrelated `IN (SELECT …)` subquery's single column. */
+  subquery: (q: Select) => SubqueryProbe;
   /** Column lookup in the current row; throws ORA-00904 for an unknown column. */
   column: (name: string) => Value;
 }
@@ -110,9 +116,9 @@ export function evalCond(c: Cond, ctx: EvalContext): boolean | null {
     case "inSelect": {
       const v = evalExpr(c.e, ctx);
       if (v === null) return null;
-      const set = ctx.subquery(c.query);
-      if (set.has(keyOf(v))) return !c.not;
-      return set.has(null) ? null : c.not;
+      const probe = ctx.subquery(c.query);
+      if (probe.has(v)) return !c.not;
+      return probe.hasNull() ? null : c.not;
     }
     case "like": {
       const v = evalExpr(c.e, ctx);

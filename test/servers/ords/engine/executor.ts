@@ -2,7 +2,7 @@ import type { Cond, ObjectName, Statement, Value } from "../sql/ast";
 import { OraError } from "../sql/ora-error";
 import type { OrdsDatabase } from "./database";
 import { evalCond, evalExpr, type EvalContext, type Row } from "./eval";
-import { checkColumns, checkCondColumns, runSelect, subqueryRunner, type QueryEnv, type QueryResult } from "./query";
+import { candidates, checkColumns, checkCondColumns, runSelect, subqueryRunner, type QueryEnv, type QueryResult } from "./query";
 import type { Relation } from "./relation";
 import { Table } from "./table";
 
@@ -114,12 +114,12 @@ function queryEnv(env: ExecEnv): QueryEnv {
   return { resolve: (n) => resolve(n, env), binds: env.binds, now: env.now };
 }
 
-/** Rows an UPDATE/DELETE touches (a scan: user tables here are registry-sized). */
+/** Rows an UPDATE/DELETE touches, found through a key index when WHERE pins one. */
 function matching(t: Table, where: Cond | undefined, env: ExecEnv): Array<[number, Row]> {
   const base = rowlessContext(env);
   const out: Array<[number, Row]> = [];
-  for (const [id, row] of t.entries()) {
-    if (!where || evalCond(where, { ...base, column: (n) => row[n] ?? null }) === true) out.push([id, row]);
+  for (const row of candidates(t, where, base)) {
+    if (!where || evalCond(where, { ...base, column: (n) => row[n] ?? null }) === true) out.push([t.idOf(row) as number, row]);
   }
   return out;
 }

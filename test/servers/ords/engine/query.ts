@@ -1,6 +1,6 @@
 import type { Cond, Expr, ObjectName, Select, Value } from "../sql/ast";
 import { OraError } from "../sql/ora-error";
-import { compare, evalCond, evalExpr, keyOf, toNumber, type EvalContext, type Row } from "./eval";
+import { compare, evalCond, evalExpr, keyOf, toNumber, type EvalContext, type Row, type SubqueryProbe } from "./eval";
 import type { ColumnMeta, Relation } from "./relation";
 
 export interface QueryEnv {
@@ -75,22 +75,48 @@ export function runSelect(q: Select, env: QueryEnv): QueryResult {
   return { columns, rows: projected.map((p) => p.values) };
 }
 
-/** `IN (SELECT …)`: each (uncorrelated) subquery runs once per statement; its single column as a Set. */
-export function subqueryRunner(env: QueryEnv): (q: Select) => ReadonlySet<unknown> {
-  const cache = new Map<Select, ReadonlySet<unknown>>();
+/** Probes per subquery answered by a narrowed query before the whole column is materialised. */
+const PROBES_BEFORE_MATERIALISING = 8;
+
+/**
+ * `IN (SELECT …)` for uncorrelated subqueries. The first few probes run the subquery narrowed to the probed
+ * value (an index look-up when the column is indexed), so `WHERE pk = 'X' AND pk IN (SELECT USERNAME FROM
+ * DBA_USERS)` stays O(1) among 100k users; a scan probing many values materialises the column once instead.
+ */
+export function subqueryRunner(env: QueryEnv): (q: Select) => SubqueryProbe {
+  const cache = new Map<Select, SubqueryProbe>();
   return (sq) => {
-    let set = cache.get(sq);
-    if (!set) {
-      const r = runSelect(sq, env);
-      if (r.columns.length !== 1) throw new OraError(913);
-      cache.set(sq, (set = new Set(r.rows.map((row) => keyOf(row[0])))));
-    }
-    return set;
+    let probe = cache.get(sq);
+    if (!probe) cache.set(sq, (probe = subqueryProbe(sq, env)));
+    return probe;
+  };
+}
+
+function subqueryProbe(sq: Select, env: QueryEnv): SubqueryProbe {
+  const width = sq.items === "*" ? env.resolve(sq.from).columns.length : sq.items.length;
+  if (width !== 1) throw new OraError(913);
+  const item: Expr = sq.items === "*" ? { k: "col", name: env.resolve(sq.from).columns[0].name } : sq.items[0].expr;
+  const narrowed = (c: Cond) => runSelect({ ...sq, where: sq.where ? { k: "and", a: sq.where, b: c } : c, orderBy: [] }, env).rows;
+  // OFFSET/FETCH would mean something else on a narrowed subquery.
+  const narrowable = sq.offset === undefined && sq.fetch === undefined;
+  let probes = 0;
+  let all: Set<unknown> | undefined;
+  let hasNull: boolean | undefined;
+  return {
+    has(v) {
+      if (!all && narrowable && probes++ < PROBES_BEFORE_MATERIALISING) return narrowed({ k: "cmp", op: "=", a: item, b: { k: "lit", v } }).length > 0;
+      all ??= new Set(runSelect(sq, env).rows.map((row) => keyOf(row[0])));
+      return all.has(keyOf(v));
+    },
+    hasNull() {
+      hasNull ??= narrowed({ k: "isNull", e: item, not: false }).length > 0;
+      return hasNull;
+    },
   };
 }
 
 /** Rows worth testing: an index lookup when WHERE pins an indexed column with AND-ed `=`/IN, else all. */
-function candidates(rel: Relation, where: Cond | undefined, ctx: EvalContext): Iterable<Row> {
+export function candidates(rel: Relation, where: Cond | undefined, ctx: EvalContext): Iterable<Row> {
   if (!where || !rel.lookup) return rel.rows();
   for (const c of conjuncts(where)) {
     const pinned = pinnedValues(c);

@@ -22,6 +22,7 @@ export class Table implements Relation {
   private readonly defs = new Map<string, ColumnDef>();
   private readonly rowsById = new Map<number, Row>();
   private readonly indexes = new Map<string, Map<string, number>>();
+  private readonly ids = new WeakMap<Row, number>();
   private nextId = 1;
 
   constructor(
@@ -46,15 +47,15 @@ export class Table implements Relation {
     return this.rowsById.values();
   }
 
-  /** Row ids with their rows, for UPDATE and DELETE. */
-  entries(): Iterable<[number, Row]> {
-    return this.rowsById.entries();
+  /** The id of a stored row (rows handed out by rows()/lookup()), for UPDATE and DELETE. */
+  idOf(row: Row): number | undefined {
+    return this.ids.get(row);
   }
 
   lookup(column: string, value: Value): Row[] | undefined {
     for (const c of this.constraints) {
       if (c.kind === "check" || c.columns.length !== 1 || c.columns[0] !== column) continue;
-      const id = this.indexes.get(c.name)?.get(JSON.stringify([keyOf(this.convert(column, value))]));
+      const id = this.indexes.get(c.name)?.get(JSON.stringify([keyOf(this.convert(column, value, false))]));
       const row = id === undefined ? undefined : this.rowsById.get(id);
       return row ? [row] : [];
     }
@@ -96,8 +97,8 @@ export class Table implements Relation {
     return ids.length;
   }
 
-  /** A value converted to the column's type, or ORA-01722/01861/12899. */
-  convert(column: string, v: Value): Value {
+  /** A value converted to the column's type, or ORA-01722/01861 (and ORA-12899 when storing). */
+  private convert(column: string, v: Value, storing = true): Value {
     const def = this.defs.get(column);
     if (!def) throw new OraError(904, [column]);
     if (v === null) return null;
@@ -112,7 +113,7 @@ export class Table implements Relation {
       default: {
         const s = toText(v);
         const bytes = Buffer.byteLength(s);
-        if (def.size !== undefined && bytes > def.size) {
+        if (storing && def.size !== undefined && bytes > def.size) {
           throw new OraError(12899, [this.qualified(column), String(bytes), String(def.size)]);
         }
         return s === "" ? null : s;
@@ -161,6 +162,7 @@ export class Table implements Relation {
 
   private store(id: number, row: Row): void {
     this.rowsById.set(id, row);
+    this.ids.set(row, id);
     for (const c of this.constraints) {
       if (c.kind === "check") continue;
       const key = this.keyFor(c, row);
