@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEvent } from "../../function/src/events/parse";
 import { RULE_EVENT_TYPES } from "../../function/src/events/event-types";
@@ -119,5 +119,17 @@ describe("event parsing", () => {
       ]),
     );
     expect(RULE_EVENT_TYPES.every((t) => t === t.toLowerCase())).toBe(true);
+  });
+});
+
+describe("examples/events", () => {
+  it("has a sample for every supported event type, and each parses", () => {
+    const files = readdirSync(join(EXAMPLES, "events")).filter((f) => f.endsWith(".json"));
+    const covered = new Set<string>();
+    for (const f of files) {
+      const r = parseEvent(readFileSync(join(EXAMPLES, "events", f), "utf8"));
+      if (r.kind === "event") covered.add(r.event.eventType);
+    }
+    expect([...covered].sort()).toEqual([...RULE_EVENT_TYPES].sort());
   });
 });
