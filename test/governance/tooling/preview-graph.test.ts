@@ -1,0 +1,64 @@
+import { runPreview } from "../../../function/src/templates-tooling/preview";
+import { parseTargetUrl } from "../../../function/src/templates-tooling/preview-target";
+import { startGraphServer, type GraphServer } from "../../servers/graph/server";
+import { REAL_TEMPLATES, runCli, tableRows } from "./helpers";
+
+/** The shipped Entra ID (azuread) templates against the Graph-like server: PAGE_TOKEN paging via @odata.nextLink. */
+
+describe("templates:preview against Microsoft Graph (PAGE_TOKEN)", () => {
+  const token = "graph-test-token-7f3a";
+  let graph: GraphServer;
+  beforeAll(async () => {
+    graph = await startGraphServer({ token });
+    const people = ["ada", "brian", "chen", "dora", "emil"].map((n, i) =>
+      graph.addUser({ userPrincipalName: `${n}@contoso.example`, displayName: `${n[0].toUpperCase()}${n.slice(1)} Tester`, givenName: n, surname: `Tester${i}` }),
+    );
+    graph.addGroup("Finance", [people[0].id, people[2].id]);
+    graph.addGroup("Engineering", [people[1].id, people[2].id, people[3].id]);
+    graph.addGroup("All staff (mail)", people.map((p) => p.id), false);
+  });
+  afterAll(() => graph.close());
+  beforeEach(() => graph.requests.clear());
+
+  const run = (o: { pageSize?: number; limit?: number } = {}) =>
+    runPreview({
+      templatesRoot: REAL_TEMPLATES,
+      app: "azuread",
+      entity: "Account",
+      operation: "SEARCH",
+      target: parseTargetUrl(graph.url),
+      authorization: `Bearer ${token}`,
+      ...o,
+    });
+
+  it("follows the skip token from @odata.nextLink and stops when the last page has none", async () => {
+    const result = await run({ pageSize: 2 });
+    expect(result.records.map((r) => r.name[0])).toEqual(graph.users.map((u) => u.userPrincipalName));
+    expect(graph.requests.get("GET /v1.0/users")).toBe(3);
+    expect(result.pages).toBe(3);
+    const groupsOf = (upn: string) =>
+      (result.records.find((r) => r.name[0] === upn)?.groups as { uid: string[] }[]).map((g) => graph.groups.find((x) => x.id === g.uid[0])?.displayName).sort();
+    expect(groupsOf("chen@contoso.example")).toEqual(["All staff (mail)", "Engineering", "Finance"]);
+    expect(groupsOf("emil@contoso.example")).toEqual(["All staff (mail)"]);
+    expect(graph.requests.get("GET /v1.0/users/{id}/memberOf/microsoft.graph.group")).toBe(5);
+  });
+
+  it("one page when everything fits: no nextLink, no token, no second request", async () => {
+    const result = await run({ pageSize: 10 });
+    expect(result.records).toHaveLength(5);
+    expect(graph.requests.get("GET /v1.0/users")).toBe(1);
+  });
+
+  it("the CLI shows the same records as a table", async () => {
+    const cli = await runCli(
+      "templates-preview",
+      ["--app", "azuread", "--target", graph.url, "--token", "env:GRAPH_TOKEN", "--entity", "Account", "--op", "SEARCH", "--page-size", "2"],
+      { GRAPH_TOKEN: token },
+    );
+    expect(cli.code).toBe(0);
+    const rows = tableRows(cli.stdout);
+    const name = rows[0].indexOf("name");
+    expect(rows.slice(1).map((r) => r[name])).toEqual(graph.users.map((u) => u.userPrincipalName));
+    expect(cli.stderr).toMatch(/^5 records from 3 pages \(8 requests\)$/m);
+  });
+});
