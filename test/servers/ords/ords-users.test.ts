@@ -143,6 +143,16 @@ describe("ORDS server: users, roles and grants", () => {
     expect((await error("drop user if exists ghost")).code).toBeUndefined();
   });
 
+  it("DROP USER of a connected user is ORA-01940 until its sessions end", async () => {
+    server.db.createUser("BUSY", { externalName: "IAM_PRINCIPAL_NAME=busy" });
+    server.db.openSession("BUSY");
+    expect(await error("drop user busy cascade")).toEqual({ code: 1940, details: "ORA-01940: cannot drop a user that is currently connected" });
+    expect(server.db.user("BUSY")).toBeDefined();
+    server.db.closeSessions("BUSY");
+    expect((await error("drop user busy cascade")).code).toBeUndefined();
+    expect(() => server.db.openSession("BUSY")).toThrow("ORA-01918: user 'BUSY' does not exist");
+  });
+
   it("CREATE/DROP ROLE with ORA-01921, ORA-01919 and ORA-28014; dropping a role revokes it", async () => {
     await one(server, "create role app_reader");
     await one(server, "create role sales_role identified globally as 'IAM_GROUP_NAME=sales'");

@@ -76,6 +76,8 @@ export class OrdsDatabase {
   private nextObjectId = 70000;
   private nextConstraint = 10000;
   private adminPrivileges = true;
+  /** user → open sessions (seeded by tests: DROP USER then fails with ORA-01940). */
+  private readonly sessions = new Map<string, number>();
 
   constructor(
     /** The REST-enabled schema: owner of tables created through the service. */
@@ -162,6 +164,19 @@ export class OrdsDatabase {
     const t = this.table(name, owner);
     if (!t) throw new Error(`table ${owner}.${name} does not exist`);
     return [...t.rows()].map((r) => ({ ...r }));
+  }
+
+  // ---- sessions ---------------------------------------------------------------------------------------
+
+  /** Seeding helper: the user now has an open session, as if someone were logged in. */
+  openSession(username: string): void {
+    if (!this.usersByName.has(username)) throw new OraError(1918, [username]);
+    this.sessions.set(username, (this.sessions.get(username) ?? 0) + 1);
+  }
+
+  /** Ends every session of the user (what an administrator's KILL SESSION would do). */
+  closeSessions(username: string): void {
+    this.sessions.delete(username);
   }
 
   // ---- the principal's privileges --------------------------------------------------------------------
@@ -276,6 +291,7 @@ export class OrdsDatabase {
       throw new OraError(1918, [name]);
     }
     if (rec.oracleMaintained || name === this.schema) throw new OraError(28014);
+    if (this.sessions.has(name)) throw new OraError(1940);
     if (!cascade && (this.objectsByOwner.get(name)?.size ?? 0) > 0) throw new OraError(1922, [name]);
     this.usersByName.delete(name);
     if (rec.externalName !== null) this.externalNames.delete(rec.externalName);

@@ -56,6 +56,7 @@ const MESSAGES: Record<number, (a: string[]) => string> = {
   1922: (a) => `CASCADE must be specified to drop '${a[0]}'`,
   1935: () => "missing user or role name",
   1938: () => "IDENTIFIED BY must be specified for CREATE USER",
+  1940: () => "cannot drop a user that is currently connected",
   1951: (a) => `ROLE '${a[0]}' not granted to '${a[1]}'`,
   1952: (a) => `system privileges not granted to '${a[0]}'`,
   2260: () => "table can have only one primary key",
