@@ -125,6 +125,10 @@ describe("ORDS server: users, roles and grants", () => {
     expect(await error("alter user nobody account lock")).toEqual({ code: 1918, details: "ORA-01918: user 'NOBODY' does not exist" });
     expect((await error("alter user sys account lock")).code).toBe(1031);
     expect((await error("alter user jdoe")).code).toBe(922);
+    await one(server, "alter user jdoe profile ora_stig_profile");
+    expect(await rows(server, "select profile from dba_users where username = 'JDOE'")).toEqual([{ profile: "ORA_STIG_PROFILE" }]);
+    expect(await error("alter user jdoe profile nope")).toEqual({ code: 2380, details: "ORA-02380: profile NOPE does not exist" });
+    expect((await error("alter user jdoe default tablespace nowhere")).code).toBe(959);
   });
 
   it("DROP USER: ORA-01918 missing, ORA-01922 owns objects, CASCADE drops them, ORA-28014 maintained", async () => {

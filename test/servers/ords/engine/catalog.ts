@@ -64,4 +64,6 @@ export const DEFAULT_ROLES: ReadonlyArray<{ name: string; oracleMaintained: bool
 /** What ADB grants its ADMIN user (beyond the implicit user-administration rights the server models). */
 export const ADMIN_GRANTS = ["PDB_DBA", "DWROLE", "CONNECT", "RESOURCE", "SELECT_CATALOG_ROLE", "CREATE SESSION", "UNLIMITED TABLESPACE"];
 
+export const PROFILES = new Set(["DEFAULT", "ORA_STIG_PROFILE", "ORA_PROTECTED_PROFILE"]);
+
 export const TABLESPACES = new Set(["SYSTEM", "SYSAUX", "DATA", "TEMP", "DBFS_DATA", "SAMPLESCHEMA"]);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { ColumnDef, ConstraintDef, PrivilegeRef, UserOption } from "../sql/ast";
 import { OraError } from "../sql/ora-error";
-import { ADMIN_GRANTS, DEFAULT_ROLES, ORACLE_MAINTAINED_USERS, SYSTEM_PRIVILEGES, TABLESPACES } from "./catalog";
+import { ADMIN_GRANTS, DEFAULT_ROLES, ORACLE_MAINTAINED_USERS, PROFILES, SYSTEM_PRIVILEGES, TABLESPACES } from "./catalog";
 import type { Row } from "./eval";
 import { Table, type Constraint } from "./table";
 
@@ -17,6 +17,7 @@ export interface OrdsUser {
   externalName: string | null;
   oracleMaintained: boolean;
   defaultTablespace: string;
+  profile: string;
   created: Date;
 }
 
@@ -43,6 +44,7 @@ interface UserRecord {
   passwordHash: string | null;
   oracleMaintained: boolean;
   defaultTablespace: string;
+  profile: string;
   created: Date;
 }
 
@@ -226,6 +228,7 @@ export class OrdsDatabase {
       passwordHash: null,
       oracleMaintained,
       defaultTablespace: "DATA",
+      profile: "DEFAULT",
       created: new Date(),
     };
     this.applyUserOptions(rec, options, skipPasswordRules);
@@ -277,6 +280,10 @@ export class OrdsDatabase {
           if (o.k === "tablespace" && ts !== "TEMP") next.defaultTablespace = ts;
           break;
         }
+        case "profile":
+          if (!PROFILES.has(o.name)) throw new OraError(2380, [o.name]);
+          next.profile = o.name;
+          break;
       }
     }
     Object.assign(rec, next);
@@ -437,6 +444,7 @@ function toUser(u: UserRecord): OrdsUser {
     externalName: u.externalName,
     oracleMaintained: u.oracleMaintained,
     defaultTablespace: u.defaultTablespace,
+    profile: u.profile,
     created: u.created,
   };
 }

@@ -10,7 +10,7 @@ import type { ColumnMeta, Relation } from "./relation";
 export function dictionaryViews(db: OrdsDatabase): Map<string, Relation> {
   const views: Relation[] = [
     view("DBA_USERS", [col("USERNAME", "VARCHAR2", 128, false), col("USER_ID", "NUMBER", 0, false), col("ACCOUNT_STATUS", "VARCHAR2", 32, false),
-      col("AUTHENTICATION_TYPE", "VARCHAR2", 8), col("EXTERNAL_NAME", "VARCHAR2", 4000), col("DEFAULT_TABLESPACE", "VARCHAR2", 30, false),
+      col("AUTHENTICATION_TYPE", "VARCHAR2", 8), col("EXTERNAL_NAME", "VARCHAR2", 4000), col("DEFAULT_TABLESPACE", "VARCHAR2", 30, false), col("PROFILE", "VARCHAR2", 128, false),
       col("CREATED", "DATE", 0, false), col("ORACLE_MAINTAINED", "VARCHAR2", 1)],
     () => mapIter(db.users(), dbaUserRow), {
       USERNAME: (v) => one(typeof v === "string" ? db.user(v) : undefined, dbaUserRow),
@@ -73,6 +73,7 @@ function dbaUserRow(u: OrdsUser): Row {
     AUTHENTICATION_TYPE: u.authenticationType,
     EXTERNAL_NAME: u.externalName,
     DEFAULT_TABLESPACE: u.defaultTablespace,
+    PROFILE: u.profile,
     CREATED: u.created,
     ORACLE_MAINTAINED: yn(u.oracleMaintained),
   };

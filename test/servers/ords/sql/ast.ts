@@ -55,7 +55,8 @@ export type UserOption =
   | { k: "expire" }
   | { k: "lock"; locked: boolean }
   | { k: "tablespace"; name: string }
-  | { k: "quota"; tablespace: string };
+  | { k: "quota"; tablespace: string }
+  | { k: "profile"; name: string };
 
 /** A GRANT/REVOKE list item: a system privilege phrase ("CREATE SESSION") or a role name. */
 export interface PrivilegeRef {

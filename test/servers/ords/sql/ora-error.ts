@@ -61,6 +61,7 @@ const MESSAGES: Record<number, (a: string[]) => string> = {
   1952: (a) => `system privileges not granted to '${a[0]}'`,
   2260: () => "table can have only one primary key",
   2290: (a) => `check constraint (${a[0]}) violated`,
+  2380: (a) => `profile ${a[0]} does not exist`,
   3001: () => "unimplemented feature",
   12899: (a) => `value too large for column ${a[0]} (actual: ${a[1]}, maximum: ${a[2]})`,
   28003: () => "password verification for the specified password failed",

@@ -150,7 +150,7 @@ class Parser {
         this.expectWord("ON", 905);
         out.push({ k: "quota", tablespace: this.name(922) });
       } else if (this.acceptWord("PROFILE")) {
-        if (!this.acceptWord("DEFAULT")) this.name(922);
+        out.push({ k: "profile", name: this.acceptWord("DEFAULT") ? "DEFAULT" : this.name(922) });
       } else if (this.peek()) {
         if (this.peek()?.kind === "bind") throw this.err(1027);
         throw this.err(922);
@@ -307,7 +307,7 @@ class Parser {
         return sized("VARCHAR2", true);
       case "CHAR":
       case "NCHAR":
-        return sized("CHAR", false);
+        return { size: 1, ...sized("CHAR", false) };
       case "CLOB":
       case "NCLOB":
         return { type: "CLOB" };
