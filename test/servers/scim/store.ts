@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * In-memory identity domain: users, groups and memberships. Records hold only what the server needs to render
  * SCIM resources (rendering is lazy, see resources.ts), so 100,000 users and 5,000 groups fit in a few tens of MB.
@@ -52,9 +54,9 @@ export class ScimConflict extends Error {
   }
 }
 
-/** Identity domains use 32 lower-case hex digits for ids; a counter keeps seeded ids deterministic. */
+/** Identity domains use 32 lower-case hex digits for ids; hashing a counter keeps them deterministic. */
 function hexId(prefix: string, n: number): string {
-  return (prefix + n.toString(16)).padStart(32, "0");
+  return createHash("md5").update(`${prefix}${n}`).digest("hex");
 }
 
 export class ScimStore {
