@@ -15,18 +15,19 @@ const CODES: Record<number, [code: string, title: string]> = {
 };
 
 /**
- * ORDS' JSON error body (code, title, message, type, instance). Assumption from ORDS 20+ replies; the
- * `instance` ECID is random per reply.
+ * ORDS' error reply (ORDS 20+, as captured in public ADB labs): application/problem+json with code, title,
+ * message, type and instance; the `instance` ECID is random per reply.
  */
 export function sendOrdsError(res: ServerResponse, status: number, message?: string, headers: Record<string, string> = {}): void {
   const [code, title] = CODES[status] ?? ["Error", "Error"];
-  sendJson(res, status, {
+  const body = {
     code,
     title,
     message: message ?? title,
     type: `tag:oracle.com,2020:error/${code}`,
-    instance: `tag:oracle.com,2020:ecid/${randomBytes(12).toString("base64url")}`,
-  }, headers);
+    instance: `tag:oracle.com,2020:ecid/${randomBytes(16).toString("base64url")}`,
+  };
+  sendJson(res, status, body, { "Content-Type": "application/problem+json", ...headers });
 }
 
 /** RFC 6749 §5.2 error body, which ORDS' token endpoint uses (assumption). */

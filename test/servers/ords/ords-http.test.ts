@@ -82,7 +82,13 @@ describe("ORDS server: OAuth token endpoint and authentication", () => {
     server.expireAllTokens();
     const after = await sql(server, "select 1 from dual", token);
     expect(after.status).toBe(401);
-    expect(after.body).toMatchObject({ code: "Unauthorized", type: "tag:oracle.com,2020:error/Unauthorized" });
+    expect(after.body).toEqual({
+      code: "Unauthorized",
+      title: "Unauthorized",
+      message: "Unauthorized",
+      type: "tag:oracle.com,2020:error/Unauthorized",
+      instance: expect.stringMatching(/^tag:oracle\.com,2020:ecid\/[\w-]{22}$/),
+    });
     expect((await sql(server, "select 1 from dual", await bearer(server))).status).toBe(200);
   });
 
@@ -117,6 +123,7 @@ describe("ORDS server: OAuth token endpoint and authentication", () => {
     expect((await fetch(`${server.url}/nothing/here`, { method: "POST" })).status).toBe(404);
     const get = await fetch(`${server.url}/_/sql`, { headers: { Authorization: adminAuth } });
     expect(get.status).toBe(405);
+    expect(get.headers.get("content-type")).toBe("application/problem+json");
     expect(get.headers.get("allow")).toBe("POST");
   });
 

@@ -12,7 +12,7 @@
  * - A failing statement still answers HTTP 200; its item carries errorCode etc. The script goes on with the
  *   next statement (SQLcl's default WHENEVER SQLERROR CONTINUE).
  * - Autocommit: every statement commits on success; COMMIT/ROLLBACK are accepted and do nothing.
- * - Auth failures answer 401 with ORDS' generic error body ({code,title,message,type,instance}); the token
+ * - Auth failures answer 401 with ORDS' problem+json body ({code,title,message,type,instance}); the token
  *   endpoint answers RFC 6749 bodies ({"error":"invalid_client"} 401, {"error":"unsupported_grant_type"} 400).
  * - Basic auth is accepted for the schema's own database user only (the admin option), checked against the
  *   live dictionary: ALTER USER ADMIN ACCOUNT LOCK locks the service out, as on a real database.
