@@ -19,6 +19,14 @@
  * - errorLine/errorColumn are relative to the statement (line 1 = its first line).
  * - PL/SQL blocks are cut like SQLcl (end at `/` on its own line) and rejected with ORA-00900.
  * - A statement that does not parse gets a statementType from its first word; "other" when unknown.
+ * - Feedback lines follow SQL*Plus as in ORDS' documented samples ("\nUser created.\n\n", "\n1 row created.\n\n"),
+ *   not newer SQLcl's "User X created."; an error item has SQLcl's "Error starting at line" text and no result.
+ * - Passwords are case-sensitive; an unquoted one is kept as typed. ADB's verify function reports its reason
+ *   as a stacked ORA-20000 line under ORA-28003 (reason wording ours).
+ * - Inside a quoted identifier `""` is not an escape (Oracle forbids `"` in names): `"a""b"` is two tokens.
+ * - ALTER USER on an Oracle-maintained account answers ORA-01031 (ADB's lockdown), DROP answers ORA-28014.
+ * - Not modelled, answered with an ORA- error instead: MERGE and other verbs (ORA-00900), object privileges
+ *   and nesting deeper than 64 parentheses/subqueries (ORA-03001).
  * - Request bodies above 8 MiB answer 413.
  * - stats count every request that reaches an endpoint, faulted ones included.
  */
