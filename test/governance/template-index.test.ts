@@ -1,0 +1,17 @@
+import { readFileSync } from "node:fs";
+import { INDEX_FILE, renderTemplateIndex } from "../../function/src/governance/generate-template-index";
+import { TEMPLATE_FILES } from "../../function/src/governance/template-index";
+import { readTemplate } from "./support/landscape";
+
+describe("bundled template index", () => {
+  it("is current: regenerating it from templates/ changes nothing", () => {
+    // After adding or removing a template: tsx function/src/governance/generate-template-index.ts
+    expect(readFileSync(INDEX_FILE, "utf8")).toBe(renderTemplateIndex());
+  });
+
+  it("holds exactly the files' JSON", () => {
+    const paths = Object.keys(TEMPLATE_FILES);
+    expect(paths.length).toBeGreaterThan(60);
+    for (const p of paths) expect(TEMPLATE_FILES[p]).toEqual(readTemplate(p));
+  });
+});

@@ -1,0 +1,90 @@
+import { ElSandbox } from "../../function/src/templates-tooling/el-sandbox";
+import { renderRequest } from "../../function/src/templates-tooling/request-renderer";
+import type { RequestTemplate } from "../../function/src/templates-tooling/template-types";
+import type { RunningFunction } from "../support/fdk-harness";
+import { startLandscape, startRole, type Landscape } from "./support/landscape";
+
+/**
+ * The identity-domain provisioning templates, as the bundled request function serves them, evaluated the
+ * way the connector does (<EL> with `attributes`, UQ:) and sent to the SCIM server: each operation must
+ * change the directory as intended.
+ */
+
+let l: Landscape;
+let fn: RunningFunction;
+const el = new ElSandbox();
+beforeAll(async () => {
+  l = await startLandscape();
+  fn = await startRole(l, "ag-request");
+});
+afterAll(async () => {
+  await fn?.stop();
+  await l?.close();
+});
+
+/** Asks the function for a template, fills it with the account's attributes and sends it. */
+async function perform(operationName: string, attributes: Record<string, unknown>, child?: string): Promise<{ status: number; body: Record<string, unknown> | undefined }> {
+  const reply = await fn.invoke({
+    connectedSystemName: "IdentityDomain",
+    entityName: "UserAsAccount",
+    operationName,
+    ...(child ? { contextData: { [operationName]: child } } : {}),
+  });
+  expect(reply.status).toBe(200);
+  const rendered = renderRequest(reply.json as RequestTemplate, { el: (src) => el.evaluate(src, { attributes }), jp: null });
+  if (!rendered) throw new Error(`${operationName}: the connector would not send this request`);
+  const res = await fetch(rendered.url, { method: rendered.method, headers: rendered.headers, body: rendered.body });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+}
+
+describe("identity domain account lifecycle through the served templates", () => {
+  const account = {
+    name: ["ada.lovelace@example.com"],
+    firstName: ["Ada"],
+    lastName: ["Lovelace"],
+    displayName: ["Ada Lovelace"],
+    email: ["ada.lovelace@example.com"],
+    userType: ["Employee"],
+    password: ["Analytical-Engine-1843"],
+  };
+  let uid = "";
+
+  it("CREATE makes the user with given and family name the right way round, password not echoed", async () => {
+    const r = await perform("CREATE", account);
+    expect(r.status).toBe(201);
+    uid = String(r.body?.id);
+    const u = l.scim.store.requireUser(uid);
+    expect(u).toMatchObject({ userName: "ada.lovelace@example.com", givenName: "Ada", familyName: "Lovelace", email: "ada.lovelace@example.com", active: true });
+    expect(JSON.stringify(r.body)).not.toContain("Analytical-Engine-1843");
+  });
+
+  it("UPDATE replaces attributes and sets active from the status flag as a JSON boolean (UQ:)", async () => {
+    const r = await perform("UPDATE", { ...account, uid: [uid], displayName: ["Countess of Lovelace"], status: ["false"] });
+    expect(r.status).toBe(200);
+    expect(l.scim.store.requireUser(uid)).toMatchObject({ displayName: "Countess of Lovelace", active: false });
+  });
+
+  it("ENABLE and DISABLE flip active", async () => {
+    expect((await perform("ENABLE", { uid: [uid] })).status).toBe(200);
+    expect(l.scim.store.requireUser(uid).active).toBe(true);
+    expect((await perform("DISABLE", { uid: [uid] })).status).toBe(200);
+    expect(l.scim.store.requireUser(uid).active).toBe(false);
+  });
+
+  it("ADD_CHILD_DATA and REMOVE_CHILD_DATA change group membership", async () => {
+    const group = l.scim.store.createGroup({ displayName: "DB_ANALYSTS" });
+    const other = l.scim.store.createUser({ userName: "charles.babbage@example.com" });
+    l.scim.store.addMembers(group.id, [other.id]);
+    const attrs = { uid: [uid], groups: { uid: [group.id] } };
+    expect((await perform("ADD_CHILD_DATA", attrs, "groups")).status).toBe(200);
+    expect([...group.members]).toEqual([other.id, uid]);
+    expect((await perform("REMOVE_CHILD_DATA", attrs, "groups")).status).toBe(200);
+    expect([...group.members]).toEqual([other.id]);
+  });
+
+  it("DELETE removes the user", async () => {
+    expect((await perform("DELETE", { uid: [uid] })).status).toBe(204);
+    expect(l.scim.store.users.has(uid)).toBe(false);
+  });
+});
