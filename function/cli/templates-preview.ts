@@ -43,6 +43,7 @@ interface Options {
   timeout: number;
   width: number;
   json?: boolean;
+  verbose?: boolean;
 }
 
 /** A live line on a terminal; one line per page otherwise (logs, CI). */
@@ -74,6 +75,7 @@ const program = new Command()
   .option("--timeout <ms>", "per-request timeout", positiveInt("--timeout"), 30000)
   .option("--width <n>", "widest table cell", positiveInt("--width"), 40)
   .option("--json", "print records as JSON instead of a table")
+  .option("--verbose", "list each request (method, URL without query, status) on stderr")
   .action(async (o: Options) => {
     const env = systemsEnvironment(o.env, process.env);
     const { app, target } = resolveTarget({ system: o.system, app: o.app, target: o.target, env });
@@ -95,6 +97,7 @@ const program = new Command()
         timeoutMs: o.timeout,
         ...(o.limit ? { limit: o.limit } : {}),
         onPage: progress.update,
+        ...(o.verbose ? { onRequest: (what: string, status: number) => console.error(`${what} → ${status}`) } : {}),
       });
     } finally {
       progress.stop();

@@ -102,7 +102,13 @@ export async function* pageThrough(
     let tokenLeft = false;
     const pageEnv: ExpressionEnv = { el, jp: (p) => evaluateJsonPath(p, response.document) };
     for (const rv of responseValues ?? []) {
-      const r = evaluateTemplateString(rv.value, pageEnv);
+      let r;
+      try {
+        r = evaluateTemplateString(rv.value, pageEnv);
+      } catch (err) {
+        if (err instanceof Error) err.message = `response value ${rv.name}: ${err.message}`;
+        throw err;
+      }
       const values = r.kind === "list" ? r.values : r.kind === "value" && r.text !== null ? [r.text] : [];
       if (values.length > 0) {
         previous[rv.name] = values;

@@ -1,4 +1,6 @@
+import { ElError } from "./el-sandbox";
 import { evaluateTemplateString, ExpressionError, unquote, type Evaluated, type ExpressionEnv } from "./expressions";
+import { JsonPathError } from "./jsonpath";
 import type { RequestTemplate } from "./template-types";
 
 /** A request template with every expression evaluated: ready to send. */
@@ -13,8 +15,8 @@ export class RenderError extends Error {
   override name = "RenderError";
 }
 
-const single = (what: string, r: Evaluated): string | null => {
-  if (r.kind === "list") throw new RenderError(`${what} evaluated to several values (${r.values.length}); it needs one`);
+const single = (r: Evaluated): string | null => {
+  if (r.kind === "list") throw new RenderError(`evaluated to several values (${r.values.length}); it needs one`);
   return r.kind === "stopped" ? null : r.text;
 };
 
@@ -25,9 +27,11 @@ const single = (what: string, r: Evaluated): string | null => {
 export function renderRequest(t: RequestTemplate, env: ExpressionEnv): RenderedRequest | null {
   const evaluate = (what: string, s: string) => {
     try {
-      return single(what, evaluateTemplateString(s, env));
+      return single(evaluateTemplateString(s, env));
     } catch (err) {
-      if (err instanceof ExpressionError) throw new RenderError(`${what}: ${err.message}`);
+      if (err instanceof ExpressionError || err instanceof ElError || err instanceof JsonPathError || err instanceof RenderError) {
+        throw new RenderError(`request ${t.id}: ${what}: ${err.message}`);
+      }
       throw err;
     }
   };

@@ -36,14 +36,24 @@ export function mapPage(
         jp: (path) => evaluateJsonPath(path, doc),
       }),
     );
+  const at = <T>(name: string, f: () => T): T => {
+    try {
+      return f();
+    } catch (err) {
+      if (err instanceof Error) err.message = `response attribute ${name}: ${err.message}`;
+      throw err;
+    }
+  };
   const records: MappedRecord[] = [];
   const count = itemCount ?? 1;
   for (let index = 0; index < count; index++) {
     const record: MappedRecord = {};
     for (const attr of template.attributes ?? []) {
-      record[attr.name] = attr.responseOfSubRequestId
-        ? mapSubAttribute(attr, subResponses.get(subResponseKey(index, attr.responseOfSubRequestId)) ?? [], evaluate)
-        : evaluate(attr.value ?? "", document, index);
+      record[attr.name] = at(attr.name, () =>
+        attr.responseOfSubRequestId
+          ? mapSubAttribute(attr, subResponses.get(subResponseKey(index, attr.responseOfSubRequestId)) ?? [], evaluate)
+          : evaluate(attr.value ?? "", document, index),
+      );
     }
     records.push(record);
   }

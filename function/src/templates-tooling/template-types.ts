@@ -1,4 +1,4 @@
-import type { Method, Operation, PaginationType } from "./vocabulary";
+import type { Method, PaginationType } from "./vocabulary";
 
 /** Shapes of the four template outlines, as the reference functions serve them (nulls omitted). */
 
@@ -69,4 +69,3 @@ export interface SchemaFile {
   schemaTemplates: SchemaTemplate[];
 }
 
-export type { Operation };

@@ -52,7 +52,7 @@ describe("templates:preview against Microsoft Graph (PAGE_TOKEN)", () => {
   it("the CLI shows the same records as a table", async () => {
     const cli = await runCli(
       "templates-preview",
-      ["--app", "azuread", "--target", graph.url, "--token", "env:GRAPH_TOKEN", "--entity", "Account", "--op", "SEARCH", "--page-size", "2"],
+      ["--app", "azuread", "--target", graph.url, "--token", "env:GRAPH_TOKEN", "--entity", "Account", "--op", "SEARCH", "--page-size", "2", "--verbose"],
       { GRAPH_TOKEN: token },
     );
     expect(cli.code).toBe(0);
@@ -60,5 +60,10 @@ describe("templates:preview against Microsoft Graph (PAGE_TOKEN)", () => {
     const name = rows[0].indexOf("name");
     expect(rows.slice(1).map((r) => r[name])).toEqual(graph.users.map((u) => u.userPrincipalName));
     expect(cli.stderr).toMatch(/^5 records from 3 pages \(8 requests\)$/m);
+    // --verbose traces each request without its query string (tokens, filters) or headers.
+    const trace = cli.stderr.split("\n").filter((l) => l.startsWith("GET "));
+    expect(trace.filter((l) => l === `GET ${graph.url}/v1.0/users → 200`)).toHaveLength(3);
+    expect(trace).toHaveLength(8);
+    expect(cli.stderr).not.toMatch(/skiptoken|graph-test-token/);
   });
 });
