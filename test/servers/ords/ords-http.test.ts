@@ -24,6 +24,10 @@ describe("ORDS server: OAuth token endpoint and authentication", () => {
     expect(server.stats.tokenRequests).toBe(1);
     expect(server.stats.sqlRequests).toBe(1);
     expect(server.stats.statements).toBe(1);
+    // The client acts as the schema: it holds ADMIN's user-administration rights.
+    const ddl = await sql(server, "create user via_oauth identified globally as 'IAM_PRINCIPAL_NAME=x'", `Bearer ${body.access_token as string}`);
+    expect(ddl.body.items[0].errorCode).toBeUndefined();
+    expect(server.db.user("VIA_OAUTH")?.authenticationType).toBe("GLOBAL");
   });
 
   it("rejects a wrong secret, an unknown client and missing client auth with 401 invalid_client", async () => {
