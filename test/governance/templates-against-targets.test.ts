@@ -45,7 +45,7 @@ describe("identity domain templates on the SCIM server", () => {
     expect(out.pages).toBeGreaterThanOrEqual(3);
     for (const [i, rec] of out.records.entries()) {
       const u = l.scim.store.users.get(userIds[i])!;
-      expect(rec).toMatchObject({ uid: [u.id], name: [u.userName], email: [u.email], status: [String(u.active)], locked: [String(u.locked)] });
+      expect(rec).toMatchObject({ uid: [u.id], name: [u.userName], email: [u.email], userType: ["Employee"], status: [String(u.active)], locked: [String(u.locked)] });
       const groups = (rec.groups as Record<string, string[]>[]).map((g) => g.uid[0]);
       expect(sorted(groups)).toEqual(sorted(l.scim.store.memberOf.get(u.id) ?? []));
     }

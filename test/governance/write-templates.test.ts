@@ -55,7 +55,7 @@ describe("identity domain account lifecycle through the served templates", () =>
     expect(r.status).toBe(201);
     uid = String(r.body?.id);
     const u = l.scim.store.requireUser(uid);
-    expect(u).toMatchObject({ userName: "ada.lovelace@example.com", givenName: "Ada", familyName: "Lovelace", email: "ada.lovelace@example.com", active: true });
+    expect(u).toMatchObject({ userName: "ada.lovelace@example.com", givenName: "Ada", familyName: "Lovelace", email: "ada.lovelace@example.com", userType: "Employee", active: true });
     expect(JSON.stringify(r.body)).not.toContain("Analytical-Engine-1843");
   });
 

@@ -41,6 +41,7 @@ export function seedDirectory(store: ScimStore, o: SeedOptions): SeedResult {
       familyName: `Family${i}`,
       displayName: `Given Family${i}`,
       email: `${name}@${emailDomain}`,
+      userType: "Employee",
       employeeNumber: String(100000 + i),
       active: !(inactiveEvery > 0 && i % inactiveEvery === 0),
       locked: lockedEvery > 0 && i % lockedEvery === 0,

@@ -14,6 +14,8 @@ export interface UserRecord {
   displayName: string | undefined;
   email: string | undefined;
   title: string | undefined;
+  /** Employee, Contractor, Intern, Temp, External, Service or Generic. */
+  userType: string | undefined;
   employeeNumber: string | undefined;
   department: string | undefined;
   active: boolean;
@@ -85,6 +87,7 @@ export class ScimStore {
       displayName: input.displayName,
       email: input.email,
       title: input.title,
+      userType: input.userType,
       employeeNumber: input.employeeNumber,
       department: input.department,
       active: input.active ?? true,
@@ -118,6 +121,7 @@ export class ScimStore {
       displayName: input.displayName,
       email: input.email,
       title: input.title,
+      userType: input.userType,
       employeeNumber: input.employeeNumber,
       department: input.department,
       active: input.active ?? user.active,
