@@ -106,6 +106,16 @@ export const configSchema = z.object({
   DRY_RUN: bool.default("false"),
   /** Seconds a cached secret or token may live before it is fetched again. */
   CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86400).default(900),
+  /** Reconciliation: Vault secret {clientId, clientSecret} of the identity domain OAuth client that reads SCIM. */
+  RECONCILE_SECRET_OCID: ocid.optional(),
+  /** Reconciliation: SCIM and registry page size (RFC 7644 count / ORDS limit). */
+  RECONCILE_PAGE: z.coerce.number().int().min(1).max(10000).default(1000),
+  /** Reconciliation: statements sent per ORDS call. */
+  RECONCILE_BATCH: z.coerce.number().int().min(1).max(5000).default(200),
+  /** Deletion guard: a run that would remove or lock more than this share (0-1) of managed accounts stops. */
+  RECONCILE_GUARD_SHARE: z.coerce.number().min(0).max(1).default(0.1),
+  /** Deletion guard: … or more than this number of accounts. */
+  RECONCILE_GUARD_MAX: z.coerce.number().int().min(0).default(100),
   /** Endpoint overrides (private endpoints, local sandbox). */
   OCI_SECRETS_ENDPOINT: httpUrl.optional(),
   OCI_OBJECTSTORAGE_ENDPOINT: httpUrl.optional(),

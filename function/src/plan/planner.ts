@@ -22,6 +22,8 @@ export interface Observed {
   objectCount?: number;
   /** Grants the dictionary shows (reconciliation); otherwise derived from the registry's groups. */
   actualGrants?: readonly Grantable[];
+  /** The registry row's database user no longer exists (dropped by hand; seen by reconciliation). */
+  accountMissing?: boolean;
 }
 
 export type PlanContext = Pick<
@@ -125,6 +127,10 @@ export function planAccount(
   if (!actual) {
     if (!desired) return { ops: [], notes: ["no account is managed for this IAM user"] };
     return planCreate(desired, null, observed, ctx);
+  }
+  if (observed.accountMissing) {
+    if (desired) return planCreate(desired, actual, observed, ctx);
+    return { ops: [{ op: "registry_delete", user: actual.dbUsername }], notes: [`${actual.dbUsername} no longer exists in the database; its registry row goes too`] };
   }
   if (!desired) return planDelete(actual, observed, ctx);
   if (actual.status === "PENDING") return planCreate(desired, actual, observed, ctx);

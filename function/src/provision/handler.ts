@@ -6,6 +6,8 @@ import type { Invocation, Reply } from "../runtime/invocation";
 import { servicesFor, type Services } from "../runtime/services";
 import { SqlValueError } from "../sql/quote";
 import { processEvent, type EventResult } from "./pipeline";
+import { handleReconcile } from "../reconcile/handler";
+import { parseReconcileRequest } from "../reconcile/request";
 
 const STATUS: Record<EventResult["outcome"], number> = {
   applied: 200,
@@ -41,6 +43,8 @@ async function audit(svc: Services, record: Record<string, unknown> & { eventId:
 
 /** The provisioning function: one IAM event in, one shaped reply out. */
 export async function handleProvision(inv: Invocation): Promise<Reply> {
+  const reconcileRequest = parseReconcileRequest(inv.body);
+  if (reconcileRequest.kind !== "not_reconcile") return handleReconcile(inv, reconcileRequest);
   const started = Date.now();
   let svc: Services;
   try {
