@@ -19,6 +19,18 @@ export const REQUEST_ONLY = { User: "groups", Group: "members" } as const;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Drops undefined members (absent attributes are omitted, as identity domains do), in place. */
+function compact<T>(v: T): T {
+  if (Array.isArray(v)) v.forEach(compact);
+  else if (v !== null && typeof v === "object") {
+    for (const [k, x] of Object.entries(v)) {
+      if (x === undefined) delete (v as Record<string, unknown>)[k];
+      else compact(x);
+    }
+  }
+  return v;
+}
+
 /** A user as GET /admin/v1/Users/{id} returns it; `withGroups` adds the request-only `groups` attribute. */
 export function renderUser(u: UserRecord, store: ScimStore, base: string, withGroups: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {
@@ -48,7 +60,7 @@ export function renderUser(u: UserRecord, store: ScimStore, base: string, withGr
       return { value: g.id, ocid: g.ocid, display: g.displayName, $ref: `${base}/admin/v1/Groups/${g.id}`, type: "direct" };
     });
   }
-  return JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
+  return compact(out);
 }
 
 /** A group; `withMembers` adds the request-only `members` attribute. */
@@ -67,7 +79,7 @@ export function renderGroup(g: GroupRecord, store: ScimStore, base: string, with
       return { value: u.id, ocid: u.ocid, type: "User", display: u.displayName ?? u.userName, name: u.userName, $ref: `${base}/admin/v1/Users/${u.id}` };
     });
   }
-  return JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
+  return compact(out);
 }
 
 function meta(resourceType: string, r: { id: string; created: number; lastModified: number; version: number }, base: string) {

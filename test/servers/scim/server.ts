@@ -239,7 +239,20 @@ export async function startScimServer(opts: ScimServerOptions = {}): Promise<Sci
     const table: Map<string, UserRecord | GroupRecord> = kind === "User" ? store.users : store.groups;
     const filter = q.filter ? parseFilter(q.filter) : undefined;
     let ids: Iterable<string> = table.keys();
+    const startIndex = Math.max(1, q.startIndex ?? 1);
+    const count = Math.min(maxPage, Math.max(0, q.count ?? defaultPage));
     let selected: (UserRecord | GroupRecord)[];
+    if (!filter && !q.sortBy) {
+      // The common full scan: walk to the page without copying the whole table.
+      const page: (UserRecord | GroupRecord)[] = [];
+      let i = 0;
+      for (const r of table.values()) {
+        if (i++ < startIndex - 1) continue;
+        if (page.length >= count) break;
+        page.push(r);
+      }
+      return listResponse(kind, page, table.size, startIndex, q);
+    }
     if (filter) {
       ids = candidates(kind, filter) ?? ids;
       const needsRequestOnly = referencedRoots(filter).has(REQUEST_ONLY[kind].toLowerCase());
@@ -258,13 +271,14 @@ export async function startScimServer(opts: ScimServerOptions = {}): Promise<Sci
       keyed.sort((a, b) => (a.k < b.k ? -dir : a.k > b.k ? dir : 0));
       selected = keyed.map((x) => x.r);
     }
-    const startIndex = Math.max(1, q.startIndex ?? 1);
-    const count = Math.min(maxPage, Math.max(0, q.count ?? defaultPage));
-    const page = selected.slice(startIndex - 1, startIndex - 1 + count);
+    return listResponse(kind, selected.slice(startIndex - 1, startIndex - 1 + count), selected.length, startIndex, q);
+  }
+
+  function listResponse(kind: Kind, page: (UserRecord | GroupRecord)[], totalResults: number, startIndex: number, q: ListQuery): Json {
     const withRequestOnly = wantsRequestOnly(kind, q.attributes);
     return {
       schemas: [URN.listResponse],
-      totalResults: selected.length,
+      totalResults,
       Resources: page.map((r) => project(render(kind, r, withRequestOnly), q.attributes, q.excluded)),
       startIndex,
       itemsPerPage: page.length,
