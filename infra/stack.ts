@@ -7,7 +7,7 @@ import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import type { Environment } from "./config/environment-schema";
 import { provisioningConfig, type ConfigValue } from "./config/function-config";
-import { accessGovernanceFunctions, AccessGovernancePolicy } from "./constructs/access-governance";
+import { accessGovernanceFunctions, AccessGovernancePolicy, referencedSecrets } from "./constructs/access-governance";
 import { FunctionAlarms } from "./constructs/alarms";
 import { AuditBucket } from "./constructs/audit-bucket";
 import { IamEventsRule } from "./constructs/events-rule";
@@ -126,6 +126,10 @@ export class IamAdbSyncStack extends TerraformStack {
       homeProvider: home,
       networkCompartmentId: network.compartmentId,
       ordsSecret: { id: secrets.ordsSecretId, compartmentId: secrets.ordsSecretCompartmentId },
+      otherSecretIds: [
+        ...(env.reconcile.secretOcid ? [env.reconcile.secretOcid] : []),
+        ...(env.accessGovernance.enabled ? referencedSecrets(env.accessGovernance.systems) : []),
+      ],
       audit: audit ? { bucketName: audit.bucketName, kmsKeyId: env.audit.kmsKeyOcid } : undefined,
       nameLookup: env.provisioning.nameLookup,
     });

@@ -128,6 +128,20 @@ const provisioning = z
   })
   .strict();
 
+/** Full synchronisation (function/src/reconcile); unset keys keep the function's defaults. */
+const reconcile = z
+  .object({
+    /** Vault secret with the identity domain OAuth client {clientId, clientSecret} that reads SCIM. */
+    secretOcid: ocid("vaultsecret").optional(),
+    pageSize: z.number().int().min(1).max(10000).optional(),
+    batchSize: z.number().int().min(1).max(5000).optional(),
+    /** Deletion guard: stop when a run would remove or lock more than this share (0-1) of managed accounts… */
+    guardShare: z.number().min(0).max(1).optional(),
+    /** …or more than this many accounts. */
+    guardMax: z.number().int().min(0).optional(),
+  })
+  .strict();
+
 /** OCI Logging keeps logs for 30-180 days in steps of 30. */
 const logging = z
   .object({
@@ -211,6 +225,7 @@ export const environmentSchema = z
     network,
     function: functionSettings.default({}),
     provisioning: provisioning.default({}),
+    reconcile: reconcile.default({}),
     logging: logging.default({}),
     audit: audit.default({}),
     alarms: alarms.default({ enabled: false }),

@@ -22,6 +22,7 @@ export interface DeployRefs {
 
 type Entry = { key: string; value: (env: Environment, refs: DeployRefs) => ConfigValue | undefined };
 
+const num = (n: number | undefined) => (n === undefined ? undefined : String(n));
 const csv = (items: string[]) => (items.length > 0 ? items.join(",") : undefined);
 const flag = (b: boolean) => (b ? "true" : "false");
 
@@ -45,6 +46,11 @@ export const PROVISIONING_CONFIG: readonly Entry[] = [
   { key: "LOG_LEVEL", value: (e) => e.provisioning.logLevel },
   { key: "DRY_RUN", value: (e) => flag(e.provisioning.dryRun) },
   { key: "CACHE_TTL_SECONDS", value: (e) => String(e.provisioning.cacheTtlSeconds) },
+  { key: "RECONCILE_SECRET_OCID", value: (e) => e.reconcile.secretOcid },
+  { key: "RECONCILE_PAGE", value: (e) => num(e.reconcile.pageSize) },
+  { key: "RECONCILE_BATCH", value: (e) => num(e.reconcile.batchSize) },
+  { key: "RECONCILE_GUARD_SHARE", value: (e) => num(e.reconcile.guardShare) },
+  { key: "RECONCILE_GUARD_MAX", value: (e) => num(e.reconcile.guardMax) },
 ];
 
 /** The mapped entries, without the ones that have no value for this environment. */

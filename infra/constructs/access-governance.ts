@@ -20,6 +20,18 @@ export function accessGovernanceFunctions(systems: Record<string, unknown>[]): F
   return AG_FUNCTIONS.map((f) => ({ name: f.name, role: f.role, config: { AG_SYSTEMS: agSystems } }));
 }
 
+/** Every Vault secret OCID the connected-system configs mention (their shape is the function's business). */
+export function referencedSecrets(systems: unknown): string[] {
+  const found = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === "string" && v.startsWith("ocid1.vaultsecret.")) found.add(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
+  };
+  walk(systems);
+  return [...found].sort();
+}
+
 /**
  * Statement letting one Access Governance service instance (resource principal) find and invoke the functions of
  * the compartment. Form per Access Governance's resource-principal policies; see the infra notes for what could

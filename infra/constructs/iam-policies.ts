@@ -13,6 +13,8 @@ export interface IamPoliciesProps {
   /** Compartment of the functions' subnet. */
   networkCompartmentId: string;
   ordsSecret: { id: string; compartmentId: string };
+  /** Further secrets the functions read (reconcile client, Access Governance systems); their compartments are not known. */
+  otherSecretIds: string[];
   audit?: { bucketName: string; kmsKeyId?: string };
   nameLookup: boolean;
 }
@@ -22,6 +24,10 @@ export function functionStatements(dg: string, p: IamPoliciesProps): string[] {
   const s = [
     `Allow dynamic-group ${dg} to read secret-bundles in compartment id ${p.ordsSecret.compartmentId} where target.secret.id = '${p.ordsSecret.id}'`,
   ];
+  if (p.otherSecretIds.length > 0) {
+    const ids = [...new Set(p.otherSecretIds)].sort().map((id) => `target.secret.id = '${id}'`).join(", ");
+    s.push(`Allow dynamic-group ${dg} to read secret-bundles in tenancy where any {${ids}}`);
+  }
   if (p.audit) {
     s.push(
       `Allow dynamic-group ${dg} to manage objects in compartment id ${p.compartmentId} where all {target.bucket.name = '${p.audit.bucketName}', request.permission = 'OBJECT_CREATE'}`,
@@ -72,7 +78,7 @@ export class IamPolicies extends Construct {
       provider: props.homeProvider,
       compartmentId: props.tenancyId,
       name: `${props.prefix}-function`,
-      description: "iam-adb-sync functions: ORDS secret, audit bucket, IAM name look-up",
+      description: "iam-adb-sync functions: their secrets, the audit bucket, IAM name look-up",
       statements: functionStatements(this.dynamicGroup.name, props),
     });
     this.servicePolicy = new IdentityPolicy(this, "service-policy", {

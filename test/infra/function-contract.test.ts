@@ -1,0 +1,76 @@
+import { configSchema } from "../../function/src/config/schema";
+import { loadGovernanceConfig } from "../../function/src/governance/config";
+import { PROVISIONING_CONFIG } from "../../infra/config/function-config";
+import { resources, single, synthCheckedIn } from "./synth";
+
+/** What the deploy-time references resolve to in a real tenancy (stand-ins of the right shape). */
+const RESOLVED: Record<string, string> = {
+  ORDS_URL: "https://finance-db.adb.eu-amsterdam-1.oraclecloudapps.com/ords/iamsync",
+  ORDS_SECRET_OCID: "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaacreatedsecret",
+  AUDIT_NAMESPACE: "axaxnpcrorw5",
+};
+
+/** A function's environment as the Functions service assembles it: application config, then function config. */
+function deployedEnv(s: ReturnType<typeof synthCheckedIn>, role: string): Record<string, string> {
+  const app = single(s, "oci_functions_application").config as Record<string, string>;
+  const fn = Object.values(resources(s, "oci_functions_function")).find(
+    (f) => (f.config as Record<string, string>).FUNCTION_ROLE === role,
+  );
+  const merged = { ...app, ...(fn?.config as Record<string, string>) };
+  return Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, v.includes("${") ? RESOLVED[k] : v]));
+}
+
+describe("infra ↔ function config contract", () => {
+  it("maps only keys the function's config schema knows, and every key it requires", () => {
+    const known = Object.keys(configSchema.shape);
+    for (const { key } of PROVISIONING_CONFIG) expect(known).toContain(key);
+    const required = Object.entries(configSchema.shape)
+      .filter(([, t]) => !t.isOptional())
+      .map(([k]) => k);
+    expect(PROVISIONING_CONFIG.map((e) => e.key)).toEqual(expect.arrayContaining(required));
+    // Only the sandbox endpoint overrides are deliberately left out of deployments.
+    const unmapped = known.filter((k) => !PROVISIONING_CONFIG.some((e) => e.key === k));
+    expect(unmapped.sort()).toEqual(["OCI_IDENTITY_ENDPOINT", "OCI_OBJECTSTORAGE_ENDPOINT", "OCI_SECRETS_ENDPOINT"]);
+  });
+
+  it.each(["example", "prod-eu"])("deploys a provisioning config the function accepts as meant (%s)", (name) => {
+    const s = synthCheckedIn(name);
+    const parsed = configSchema.parse(deployedEnv(s, "provision"));
+    expect(parsed.ORDS_URL).toMatch(/\/ords\/(admin|iamsync)$/);
+    if (name === "prod-eu") {
+      expect(parsed).toMatchObject({
+        GROUP_ROLE_MAP: {
+          "ocid1.group.oc1..aaaaaaaafinanceanalysts": ["CONNECT", "FIN_READ"],
+          "ocid1.group.oc1..aaaaaaaafinanceengineers": ["CONNECT", "FIN_READ", "FIN_WRITE"],
+        },
+        NAMING_RULE: "email_local",
+        NAME_PREFIX: "IAM_",
+        DENY_ROLES: ["AUDIT_ADMIN"],
+        DELETE_POLICY: "drop",
+        AUDIT_BUCKET: "iam-adb-sync-prod-eu-audit",
+        RECONCILE_SECRET_OCID: "ocid1.vaultsecret.oc1.eu-amsterdam-1.amaaaaaaprodscimclient",
+        RECONCILE_PAGE: 500,
+        RECONCILE_GUARD_SHARE: 0.05,
+        RECONCILE_GUARD_MAX: 50,
+      });
+    } else {
+      expect(parsed).toMatchObject({ DEFAULT_GRANTS: ["CREATE SESSION"], NAME_LOOKUP: true, DRY_RUN: false, CACHE_TTL_SECONDS: 900 });
+    }
+  });
+
+  it("deploys Access Governance template functions whose AG_SYSTEMS the governance config accepts", () => {
+    const s = synthCheckedIn("prod-eu");
+    for (const role of ["ag-schema", "ag-request", "ag-response", "ag-test"]) {
+      const cfg = loadGovernanceConfig(deployedEnv(s, role));
+      expect(cfg.systems.map((x) => [x.name, x.application, x.auth.type])).toEqual([["finance-adb", "adb", "ords"]]);
+    }
+  });
+
+  it("lets the functions read the reconcile and Access Governance secrets, by id", () => {
+    const s = synthCheckedIn("prod-eu");
+    const policy = Object.values(resources(s, "oci_identity_policy")).find((p) => (p.name as string).endsWith("-function"));
+    expect(policy?.statements).toContain(
+      `Allow dynamic-group \${oci_identity_dynamic_group.${Object.keys(resources(s, "oci_identity_dynamic_group"))[0]}.name} to read secret-bundles in tenancy where any {target.secret.id = 'ocid1.vaultsecret.oc1.eu-amsterdam-1.amaaaaaaagordsclient', target.secret.id = 'ocid1.vaultsecret.oc1.eu-amsterdam-1.amaaaaaaprodscimclient'}`,
+    );
+  });
+});
