@@ -75,14 +75,15 @@ export function execute(s: Statement, env: ExecEnv): Outcome {
         checkColumns(set.expr, known);
       }
       if (s.where) checkCondColumns(s.where, known);
-      const targets = matching(t, s.where, env);
-      const n = t.update(targets, (row) => new Map(s.sets.map((set) => [set.column, evalExpr(set.expr, rowContext(env, row))])), rowlessContext(env));
+      const base = rowlessContext(env);
+      const targets = matching(t, s.where, base);
+      const n = t.update(targets, (row) => new Map(s.sets.map((set) => [set.column, evalExpr(set.expr, withRow(base, row))])), base);
       return rows(n, "updated");
     }
     case "delete": {
       const t = writableTable(s.table, env);
       if (s.where) checkCondColumns(s.where, new Set(t.columns.map((c) => c.name)));
-      return rows(t.delete(matching(t, s.where, env).map(([id]) => id)), "deleted");
+      return rows(t.delete(matching(t, s.where, rowlessContext(env)).map(([id]) => id)), "deleted");
     }
     case "select":
       return { result: 0, resultSet: runSelect(s.query, queryEnv(env)) };
@@ -115,17 +116,16 @@ function queryEnv(env: ExecEnv): QueryEnv {
 }
 
 /** Rows an UPDATE/DELETE touches, found through a key index when WHERE pins one. */
-function matching(t: Table, where: Cond | undefined, env: ExecEnv): Array<[number, Row]> {
-  const base = rowlessContext(env);
+function matching(t: Table, where: Cond | undefined, base: EvalContext): Array<[number, Row]> {
   const out: Array<[number, Row]> = [];
   for (const row of candidates(t, where, base)) {
-    if (!where || evalCond(where, { ...base, column: (n) => row[n] ?? null }) === true) out.push([t.idOf(row) as number, row]);
+    if (!where || evalCond(where, withRow(base, row)) === true) out.push([t.idOf(row) as number, row]);
   }
   return out;
 }
 
-function rowContext(env: ExecEnv, row: Row): EvalContext {
-  return { ...rowlessContext(env), column: (n) => row[n] ?? null };
+function withRow(base: EvalContext, row: Row): EvalContext {
+  return { ...base, column: (n) => row[n] ?? null };
 }
 
 /** Context for values outside any row (INSERT VALUES): a column reference there is ORA-00984. */

@@ -21,7 +21,10 @@ export function runSelect(q: Select, env: QueryEnv): QueryResult {
   const items = q.items === "*" ? rel.columns.map((c) => ({ expr: { k: "col", name: c.name } as Expr, name: c.name })) : q.items;
   for (const i of items) checkColumns(i.expr, known);
   const aliases = items.map((i) => i.name);
-  for (const o of q.orderBy) if (typeof o.by !== "number") checkColumns(o.by, known, aliases);
+  for (const o of q.orderBy) {
+    if (typeof o.by !== "number") checkColumns(o.by, known, aliases);
+    else if (o.by < 1 || o.by > items.length) throw new OraError(1785);
+  }
   if (q.where) checkCondColumns(q.where, known);
 
   const subquery = subqueryRunner(env);
@@ -43,13 +46,11 @@ export function runSelect(q: Select, env: QueryEnv): QueryResult {
   let projected = matched.map((row) => {
     const ctx = ctxFor(row);
     const values = items.map((i) => evalExpr(i.expr, ctx));
-    const keys = q.orderBy.map((o) => {
-      if (typeof o.by === "number") {
-        if (o.by < 1 || o.by > items.length) throw new OraError(1785);
-        return values[o.by - 1];
-      }
-      const alias = o.by.k === "col" ? items.findIndex((i) => i.name === (o.by as { name: string }).name && !known.has(i.name)) : -1;
-      return alias >= 0 ? values[alias] : evalExpr(o.by, ctx);
+    const keys = q.orderBy.map(({ by }) => {
+      if (typeof by === "number") return values[by - 1];
+      // A name that is no column of the table is a select-list alias.
+      const alias = by.k === "col" && !known.has(by.name) ? aliases.indexOf(by.name) : -1;
+      return alias >= 0 ? values[alias] : evalExpr(by, ctx);
     });
     return { values, keys };
   });
