@@ -42,7 +42,8 @@ export function loadTemplateTree(root: string, displayPrefix: string, sink: Diag
     return a;
   };
   const v = outlineValidators();
-  for (const rel of listFiles(root)) {
+  // Notes for authors (README.md) may sit anywhere; every other file must be a template in its place.
+  for (const rel of listFiles(root).filter((f) => !f.endsWith(".md"))) {
     tree.files++;
     const file = `${displayPrefix}${rel}`;
     const where = classifyTemplatePath(rel);

@@ -36,6 +36,7 @@ const cases: Case[] = [
   { name: "not JSON", breakIt: (t) => t.write(TEST, "{ \"id\": "), file: TEST, path: "$", message: "is not valid JSON" },
   // Layout
   { name: "child-data template outside a child folder", breakIt: (t) => t.write(`request/applications/${APP}/DatabaseUser/REMOVE_CHILD_DATA_TEMPLATE.json`, "{}"), file: `request/applications/${APP}/DatabaseUser/REMOVE_CHILD_DATA_TEMPLATE.json`, path: "$", message: "REMOVE_CHILD_DATA templates belong in request/applications/ordspages/<Entity>/<childAttribute>/" },
+  { name: "stray file", breakIt: (t) => t.write(`request/applications/${APP}/config.yaml`, "applications: []"), file: `request/applications/${APP}/config.yaml`, path: "$", message: "not a template location: file name must be <OPERATION>_TEMPLATE.json" },
   { name: "unknown operation file", breakIt: (t) => t.write(`request/applications/${APP}/DatabaseUser/FETCH_TEMPLATE.json`, "{}"), file: `request/applications/${APP}/DatabaseUser/FETCH_TEMPLATE.json`, path: "$", message: "OPERATION one of CREATE, GET, SEARCH" },
   // Expressions
   { name: "EL syntax", breakIt: (t) => t.edit(REQ, (j: Json) => void (j.body.textBody.limit = "UQ:<EL>pageSize +</EL>")), file: REQ, path: "$.body.textBody", message: "<EL>pageSize +</EL> does not compile: SyntaxError" },
