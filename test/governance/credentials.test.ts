@@ -56,6 +56,17 @@ describe("a warm function reuses what it fetched", () => {
   });
 });
 
+describe("Entra options", () => {
+  it("passes the configured scope and grant type to the token endpoint", async () => {
+    const systems = l.systems.map((s) =>
+      s.name === "EntraID" ? { ...s, auth: { ...(s.auth as object), scope: "api://hr-app/.default", grantType: "client_credentials" } } : s,
+    );
+    fn = await startRole(l, "ag-test", { AG_SYSTEMS: JSON.stringify(systems) });
+    expect((await fn.invoke({ connectedSystemName: "EntraID" })).status).toBe(200);
+    expect(l.entra.requests.map((f) => [f.get("grant_type"), f.get("scope")])).toEqual([["client_credentials", "api://hr-app/.default"]]);
+  });
+});
+
 describe("transient failures are retried", () => {
   it("a Vault 503 and a token endpoint 503 are retried and the invocation succeeds", async () => {
     l.oci.faults.next({ status: 503, match: SECRET.idcs });

@@ -75,10 +75,14 @@ describe("test function", () => {
     expect(((await res.json()) as { totalResults: number }).totalResults).toBeGreaterThan(0);
   });
 
-  it("gives the ORDS test request a bearer token that runs its SQL", async () => {
-    const r = await fn["ag-test"].invoke({ connectedSystemName: "AutonomousDB" });
+  it.each([
+    ["an OAuth bearer token", "AutonomousDB", /^Bearer /],
+    ["the database user's Basic credentials", "AutonomousDBBasic", /^Basic /],
+  ])("gives the ORDS test request %s that runs its SQL", async (_what, name, scheme) => {
+    const r = await fn["ag-test"].invoke({ connectedSystemName: name });
     const body = r.json as Node & { body: { textBody: unknown } };
     expect(body.uri.path).toBe("/ords/admin/_/sql");
+    expect(authOf(body)).toMatch(scheme);
     const res = await fetch(`${body.uri.scheme}://${body.uri.host}${body.uri.path}`, {
       method: "POST",
       headers: { Authorization: authOf(body), "Content-Type": "application/json" },

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { startFunction, type FnReply, type RunningFunction } from "../../support/fdk-harness";
 import { ROOT } from "../../support/paths";
 import { startOciServer, type OciServer } from "../../servers/oci/server";
-import { DEFAULT_CLIENT, startOrdsServer, type OrdsServer } from "../../servers/ords";
+import { DEFAULT_ADMIN, DEFAULT_CLIENT, startOrdsServer, type OrdsServer } from "../../servers/ords";
 import { startScimServer, type ScimServer } from "../../servers/scim";
 import { startConnectProxy, type ConnectProxy } from "./connect-proxy";
 import { startEntraTokenServer, type EntraTokenServer } from "./entra-token-server";
@@ -17,6 +17,7 @@ export const CREDS = {
   entra: { clientId: "ag-entra-app", clientSecret: "EntraSecret~4b8d2e" },
   ords: { clientId: DEFAULT_CLIENT.clientId, clientSecret: DEFAULT_CLIENT.clientSecret },
   basic: { username: "svc-governance", password: "BasicPassw0rd#91" },
+  ordsBasic: { username: DEFAULT_ADMIN.username, password: DEFAULT_ADMIN.password },
 } as const;
 
 export const SECRET = {
@@ -24,13 +25,14 @@ export const SECRET = {
   entra: "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaentraclient",
   ords: "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaordsclient",
   basic: "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaabasicuser",
+  ordsBasic: "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaordsadmin",
   missing: "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaanotthere",
 } as const;
 
 export const TENANT = "0e3b5a3c-tenant";
 
 /** Every secret value a test must never find in a log line or an error reply. */
-export const SECRET_VALUES = [CREDS.idcs.clientSecret, CREDS.entra.clientSecret, CREDS.ords.clientSecret, CREDS.basic.password];
+export const SECRET_VALUES = [CREDS.idcs.clientSecret, CREDS.entra.clientSecret, CREDS.ords.clientSecret, CREDS.basic.password, CREDS.ordsBasic.password];
 
 export interface Landscape {
   oci: OciServer;
@@ -54,7 +56,7 @@ export async function startLandscape(o: { scimTokenTtlSeconds?: number } = {}): 
   const ords = await startOrdsServer();
   const entra = await startEntraTokenServer({ tenant: TENANT, ...CREDS.entra });
   const proxy = await startConnectProxy();
-  for (const k of ["idcs", "entra", "ords", "basic"] as const) oci.secrets.set(SECRET[k], JSON.stringify(CREDS[k]));
+  for (const k of ["idcs", "entra", "ords", "basic", "ordsBasic"] as const) oci.secrets.set(SECRET[k], JSON.stringify(CREDS[k]));
   const ordsHost = new URL(ords.url).host;
   const systems = [
     { name: "IdentityDomain", application: "idcs", scheme: "http", host: scim.host, auth: { type: "idcs", secret: SECRET.idcs } },
@@ -66,6 +68,7 @@ export async function startLandscape(o: { scimTokenTtlSeconds?: number } = {}): 
       auth: { type: "entra", secret: SECRET.entra, tokenHost: entra.host, tokenPath: `/${TENANT}/oauth2/v2.0/token`, proxy: proxy.url },
     },
     { name: "AutonomousDB", application: "adb", scheme: "http", host: ordsHost, basePath: "/ords/admin", auth: { type: "ords", secret: SECRET.ords } },
+    { name: "AutonomousDBBasic", application: "adb", scheme: "http", host: ordsHost, basePath: "/ords/admin", auth: { type: "basic", secret: SECRET.ordsBasic } },
     { name: "DomainWithBasic", application: "idcs", scheme: "https", host: "idcs-basic.example.test", auth: { type: "basic", secret: SECRET.basic } },
     { name: "NoSuchSecret", application: "idcs", host: "idcs-x.example.test", auth: { type: "basic", secret: SECRET.missing } },
   ];
