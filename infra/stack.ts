@@ -48,12 +48,6 @@ export class IamAdbSyncStack extends TerraformStack {
       tenancyOcid: tenancyId,
       configFileProfile: env.ociConfigProfile,
     });
-    const home = new OciProvider(this, "oci-home", {
-      alias: "home",
-      region: env.homeRegion ?? env.region,
-      tenancyOcid: tenancyId,
-      configFileProfile: env.ociConfigProfile,
-    });
     new NullProvider(this, "null");
     new RandomProvider(this, "random");
 
@@ -123,7 +117,6 @@ export class IamAdbSyncStack extends TerraformStack {
       tenancyId,
       compartmentId,
       region: env.region,
-      homeProvider: home,
       networkCompartmentId: network.compartmentId,
       ordsSecret: { id: secrets.ordsSecretId, compartmentId: secrets.ordsSecretCompartmentId },
       otherSecretIds: [
@@ -139,7 +132,6 @@ export class IamAdbSyncStack extends TerraformStack {
         tenancyId,
         compartmentId,
         instanceId: env.accessGovernance.instanceOcid,
-        homeProvider: home,
       });
     }
     if (env.alarms.enabled) {

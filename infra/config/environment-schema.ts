@@ -210,9 +210,11 @@ const tagKey = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "must be a tag key (l
 export const environmentSchema = z
   .object({
     tenancyOcid: ocid("tenancy"),
+    /**
+     * The tenancy's home region: IAM events are delivered there, an Events rule can only invoke functions in its
+     * own region, and IAM resources are written there.
+     */
     region,
-    /** IAM resources (dynamic group, policies) must be written in the tenancy's home region. */
-    homeRegion: region.optional(),
     compartmentOcid: ocid("compartment"),
     /** Profile in ~/.oci/config that Terraform and the image push use. */
     ociConfigProfile: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default("DEFAULT"),

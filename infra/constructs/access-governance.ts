@@ -1,4 +1,3 @@
-import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { IdentityPolicy } from "../.gen/providers/oci/identity-policy";
 import type { FunctionSpec } from "./function-app";
@@ -49,7 +48,6 @@ export interface AccessGovernancePolicyProps {
   tenancyId: string;
   compartmentId: string;
   instanceId: string;
-  homeProvider: TerraformProvider;
 }
 
 export class AccessGovernancePolicy extends Construct {
@@ -58,7 +56,6 @@ export class AccessGovernancePolicy extends Construct {
   constructor(scope: Construct, id: string, props: AccessGovernancePolicyProps) {
     super(scope, id);
     this.policy = new IdentityPolicy(this, "invoke", {
-      provider: props.homeProvider,
       compartmentId: props.tenancyId,
       name: `${props.prefix}-access-governance`,
       description: "Access Governance may invoke the iam-adb-sync template functions",

@@ -1,4 +1,3 @@
-import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { IdentityDynamicGroup } from "../.gen/providers/oci/identity-dynamic-group";
 import { IdentityPolicy } from "../.gen/providers/oci/identity-policy";
@@ -8,8 +7,6 @@ export interface IamPoliciesProps {
   tenancyId: string;
   compartmentId: string;
   region: string;
-  /** IAM writes go to the home region. */
-  homeProvider: TerraformProvider;
   /** Compartment of the functions' subnet. */
   networkCompartmentId: string;
   ordsSecret: { id: string; compartmentId: string };
@@ -56,8 +53,8 @@ export function serviceStatements(p: IamPoliciesProps): string[] {
 }
 
 /**
- * The functions' dynamic group and two policies (function principal; services), all in the tenancy's home
- * region. Each grant names its target (secret id, bucket name, key id) wherever the policy language allows.
+ * The functions' dynamic group and two policies (function principal; services), in the tenancy (the stack runs
+ * in the home region, where IAM writes go). Each grant names its target (secret id, bucket name, key id) wherever the policy language allows.
  */
 export class IamPolicies extends Construct {
   readonly dynamicGroup: IdentityDynamicGroup;
@@ -68,21 +65,18 @@ export class IamPolicies extends Construct {
     super(scope, id);
     const dgName = `${props.prefix}-functions`;
     this.dynamicGroup = new IdentityDynamicGroup(this, "functions", {
-      provider: props.homeProvider,
       compartmentId: props.tenancyId,
       name: dgName,
       description: "iam-adb-sync functions (resource principal)",
       matchingRule: `ALL {resource.type = 'fnfunc', resource.compartment.id = '${props.compartmentId}'}`,
     });
     this.functionPolicy = new IdentityPolicy(this, "function-policy", {
-      provider: props.homeProvider,
       compartmentId: props.tenancyId,
       name: `${props.prefix}-function`,
       description: "iam-adb-sync functions: their secrets, the audit bucket, IAM name look-up",
       statements: functionStatements(this.dynamicGroup.name, props),
     });
     this.servicePolicy = new IdentityPolicy(this, "service-policy", {
-      provider: props.homeProvider,
       compartmentId: props.tenancyId,
       name: `${props.prefix}-services`,
       description: "iam-adb-sync: Events may invoke the functions; Functions may use the subnet and registry",

@@ -39,13 +39,13 @@ describe("function app construct", () => {
     const config = app.config as Record<string, string>;
     const [adbName] = Object.keys(prod.doc.data?.oci_database_autonomous_database ?? {});
     expect(prod.doc.data?.oci_database_autonomous_database[adbName].autonomous_database_id).toBe(
-      "ocid1.autonomousdatabase.oc1.eu-amsterdam-1.anqwexampleproddb",
+      "ocid1.autonomousdatabase.oc1.eu-frankfurt-1.anqwexampleproddb",
     );
     expect(config.ORDS_URL).toBe(
       `\${trimsuffix(element(data.oci_database_autonomous_database.${adbName}.connection_urls, 0).ords_url, "/")}/iamsync`,
     );
     expect(config).toMatchObject({
-      ORDS_SECRET_OCID: "ocid1.vaultsecret.oc1.eu-amsterdam-1.amaaaaaaprodordsclient",
+      ORDS_SECRET_OCID: "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaprodordsclient",
       NAME_PREFIX: "IAM_",
       DENY_ROLES: "AUDIT_ADMIN",
       IDENTITY_DOMAIN_URL: "https://idcs-0123456789abcdef0123456789abcdef.identity.oraclecloud.com",

@@ -5,7 +5,7 @@ import { resources, single, synthCheckedIn } from "./synth";
 
 /** What the deploy-time references resolve to in a real tenancy (stand-ins of the right shape). */
 const RESOLVED: Record<string, string> = {
-  ORDS_URL: "https://finance-db.adb.eu-amsterdam-1.oraclecloudapps.com/ords/iamsync",
+  ORDS_URL: "https://finance-db.adb.eu-frankfurt-1.oraclecloudapps.com/ords/iamsync",
   ORDS_SECRET_OCID: "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaacreatedsecret",
   AUDIT_NAMESPACE: "axaxnpcrorw5",
 };
@@ -48,7 +48,7 @@ describe("infra ↔ function config contract", () => {
         DENY_ROLES: ["AUDIT_ADMIN"],
         DELETE_POLICY: "drop",
         AUDIT_BUCKET: "iam-adb-sync-prod-eu-audit",
-        RECONCILE_SECRET_OCID: "ocid1.vaultsecret.oc1.eu-amsterdam-1.amaaaaaaprodscimclient",
+        RECONCILE_SECRET_OCID: "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaprodscimclient",
         RECONCILE_PAGE: 500,
         RECONCILE_GUARD_SHARE: 0.05,
         RECONCILE_GUARD_MAX: 50,
@@ -70,7 +70,7 @@ describe("infra ↔ function config contract", () => {
     const s = synthCheckedIn("prod-eu");
     const policy = Object.values(resources(s, "oci_identity_policy")).find((p) => (p.name as string).endsWith("-function"));
     expect(policy?.statements).toContain(
-      `Allow dynamic-group \${oci_identity_dynamic_group.${Object.keys(resources(s, "oci_identity_dynamic_group"))[0]}.name} to read secret-bundles in tenancy where any {target.secret.id = 'ocid1.vaultsecret.oc1.eu-amsterdam-1.amaaaaaaagordsclient', target.secret.id = 'ocid1.vaultsecret.oc1.eu-amsterdam-1.amaaaaaaprodscimclient'}`,
+      `Allow dynamic-group \${oci_identity_dynamic_group.${Object.keys(resources(s, "oci_identity_dynamic_group"))[0]}.name} to read secret-bundles in tenancy where any {target.secret.id = 'ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaagordsclient', target.secret.id = 'ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaprodscimclient'}`,
     );
   });
 });

@@ -33,7 +33,7 @@ describe("IAM construct", () => {
   it("scopes an existing secret's read to its own compartment and id", () => {
     const dg = ref(prod, "oci_identity_dynamic_group", "name");
     expect(statementsOf(prod, "-function")[0]).toBe(
-      `Allow dynamic-group ${dg} to read secret-bundles in compartment id ocid1.compartment.oc1..aaaaaaaaprodsecurity where target.secret.id = 'ocid1.vaultsecret.oc1.eu-amsterdam-1.amaaaaaaprodordsclient'`,
+      `Allow dynamic-group ${dg} to read secret-bundles in compartment id ocid1.compartment.oc1..aaaaaaaaprodsecurity where target.secret.id = 'ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaprodordsclient'`,
     );
   });
 
@@ -60,13 +60,13 @@ describe("IAM construct", () => {
       "Allow service cloudEvents to use functions-family in compartment id ocid1.compartment.oc1..aaaaaaaaprodidentitysync",
       "Allow service faas to use virtual-network-family in compartment id ocid1.compartment.oc1..aaaaaaaaprodnetwork",
       "Allow service faas to read repos in compartment id ocid1.compartment.oc1..aaaaaaaaprodidentitysync where request.operation = 'ListContainerImageSignatures'",
-      "Allow service objectstorage-eu-amsterdam-1 to use keys in tenancy where target.key.id = 'ocid1.key.oc1.eu-amsterdam-1.bbprodvault.abprodauditkey'",
+      "Allow service objectstorage-eu-frankfurt-1 to use keys in tenancy where target.key.id = 'ocid1.key.oc1.eu-frankfurt-1.bbprodvault.abprodauditkey'",
     ]);
   });
 
   it("lets only the configured Access Governance instance use the functions", () => {
     expect(statementsOf(prod, "-access-governance")).toEqual([
-      "Allow resource agcsgovernanceinstance agcs-rp to use functions-family in compartment id ocid1.compartment.oc1..aaaaaaaaprodidentitysync where all {request.principal.siOcid = 'ocid1.agcsgovernanceinstance.oc1.eu-amsterdam-1.amaaaaaaprodag'}",
+      "Allow resource agcsgovernanceinstance agcs-rp to use functions-family in compartment id ocid1.compartment.oc1..aaaaaaaaprodidentitysync where all {request.principal.siOcid = 'ocid1.agcsgovernanceinstance.oc1.eu-frankfurt-1.amaaaaaaprodag'}",
     ]);
     expect(Object.values(resources(example, "oci_identity_policy")).map((p) => p.name)).not.toContain(
       "iam-adb-sync-example-access-governance",
@@ -84,15 +84,10 @@ describe("IAM construct", () => {
     }
   });
 
-  it("writes IAM in the home region through the aliased provider", () => {
-    for (const p of [...Object.values(resources(prod, "oci_identity_policy")), single(prod, "oci_identity_dynamic_group")]) {
-      expect(p.provider).toBe("oci.home");
-    }
-    expect(prod.doc.provider.oci).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ region: "eu-amsterdam-1", config_file_profile: "PROD_EU" }),
-        expect.objectContaining({ alias: "home", region: "eu-frankfurt-1" }),
-      ]),
-    );
+  it("runs the whole stack, IAM included, through one provider in the environment's (home) region", () => {
+    expect(prod.doc.provider.oci).toEqual([
+      { region: "eu-frankfurt-1", tenancy_ocid: "ocid1.tenancy.oc1..aaaaaaaaprodtenancyeu", config_file_profile: "PROD_EU" },
+    ]);
+    expect(single(prod, "oci_identity_dynamic_group").provider).toBeUndefined();
   });
 });

@@ -45,7 +45,7 @@ describe("network construct", () => {
       expect(resources(prod, t)).toEqual({});
     }
     expect(single(prod, "oci_functions_application").subnet_ids).toEqual([
-      "ocid1.subnet.oc1.eu-amsterdam-1.aaaaaaaaprodfunctions",
+      "ocid1.subnet.oc1.eu-frankfurt-1.aaaaaaaaprodfunctions",
     ]);
   });
 });

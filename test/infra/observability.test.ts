@@ -30,7 +30,7 @@ describe("audit bucket construct", () => {
     expect(bucket).toMatchObject({
       name: "iam-adb-sync-prod-eu-audit",
       access_type: "NoPublicAccess",
-      kms_key_id: "ocid1.key.oc1.eu-amsterdam-1.bbprodvault.abprodauditkey",
+      kms_key_id: "ocid1.key.oc1.eu-frankfurt-1.bbprodvault.abprodauditkey",
       namespace: "${data.oci_objectstorage_namespace.namespace.namespace}",
     });
     const lifecycle = single(prod, "oci_objectstorage_object_lifecycle_policy");
