@@ -1,0 +1,46 @@
+import { build, type BuildOptions } from "esbuild";
+import { statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { bundleFunction } from "../function/build/bundle";
+
+export const ROOT = resolve(__dirname, "..");
+const MAIN = join(ROOT, "function/src/main.ts");
+/** The OCI SDK packages the function imports (lazily, on first use). */
+export const SDK_PACKAGES = ["oci-common", "oci-secrets", "oci-objectstorage", "oci-identity", "oci-identitydomains"];
+
+export interface Build {
+  file: string;
+  bytes: number;
+}
+
+export interface Builds {
+  /** dist-equivalent bundle: function/build/bundle.ts, minified, SDK loaded on first use. */
+  ours: Build;
+  /** Same entry and dependencies, esbuild defaults plus bundle: not minified, every SDK package required at load. */
+  naive: Build;
+  /** Our sources in one transpiled file, node_modules left external (needs NODE_PATH at run time). */
+  sourcesOnly: Build;
+  /** bench/fixtures/echo-function.ts bundled with our bundle's options. */
+  echo: Build;
+}
+
+const NODE: BuildOptions = { bundle: true, platform: "node", target: "node20", format: "cjs", logLevel: "error", legalComments: "none" };
+
+async function esbuild(outfile: string, o: BuildOptions): Promise<Build> {
+  await build({ ...NODE, ...o, outfile });
+  return { file: outfile, bytes: statSync(outfile).size };
+}
+
+/** Builds every variant the benchmarks compare into `dir`. */
+export async function buildVariants(dir: string): Promise<Builds> {
+  const ours = await bundleFunction(join(dir, "ours"));
+  const eagerSdk = SDK_PACKAGES.map((p) => `import ${JSON.stringify(p)};`).join("\n");
+  return {
+    ours,
+    naive: await esbuild(join(dir, "naive", "func.js"), {
+      stdin: { contents: `${eagerSdk}\nimport ${JSON.stringify(MAIN)};\n`, resolveDir: ROOT, loader: "ts", sourcefile: "naive-entry.ts" },
+    }),
+    sourcesOnly: await esbuild(join(dir, "sources", "func.js"), { entryPoints: [MAIN], packages: "external" }),
+    echo: await esbuild(join(dir, "echo", "func.js"), { entryPoints: [join(__dirname, "fixtures/echo-function.ts")], minify: true }),
+  };
+}

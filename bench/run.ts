@@ -1,0 +1,84 @@
+/**
+ * `npm run bench`: every benchmark of the project in one run, each figure against a baseline measured in the
+ * same run. Prints the Markdown report on stdout (progress on stderr) and writes it to bench/results/latest.md.
+ * `--quick` takes fewer samples (a couple of minutes); the full run stays within ~10 minutes on 2 cores.
+ */
+import { Command } from "commander";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { buildVariants } from "./builds";
+import { bundleSizeRows, NAIVE_DEFINITION } from "./bundle-size";
+import { machineLine, renderReport, rowsSection, type Row, type Section } from "./lib/report";
+import { benchLoad, type LoadOptions } from "./load";
+import { benchRemoteCalls } from "./remote-calls";
+import { benchStartup } from "./startup";
+import { benchSynth } from "./synth";
+
+export interface Plan {
+  name: string;
+  startupRuns: number;
+  load: LoadOptions;
+  warmEvents: number;
+  synthRuns: number;
+}
+
+export const FULL: Plan = { name: "full", startupRuns: 7, load: { rounds: 5, usersPerRound: 100 }, warmEvents: 20, synthRuns: 5 };
+export const QUICK: Plan = { name: "quick", startupRuns: 3, load: { rounds: 3, usersPerRound: 20 }, warmEvents: 5, synthRuns: 2 };
+
+export const DEFAULT_OUT = resolve(__dirname, "results/latest.md");
+
+const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
+
+/** Runs the plan and returns the Markdown report; `progress` hears which benchmark is running. */
+export async function runBenchmarks(plan: Plan, progress: (step: string) => void = () => undefined): Promise<string> {
+  const t0 = performance.now();
+  const loadBefore = load();
+  const dir = mkdtempSync(join(tmpdir(), "iam-adb-sync-bench-"));
+  try {
+    progress("building the bundle and its baselines");
+    const builds = await buildVariants(dir);
+    const rows: Row[] = [...bundleSizeRows(builds)];
+    progress(`start-up, ${plan.startupRuns} runs of 5 variants`);
+    rows.push(...(await benchStartup(builds, plan.startupRuns)));
+    progress(`load, ${plan.load.rounds} rounds of ${plan.load.usersPerRound * 2} events, 3 processes`);
+    rows.push(...(await benchLoad(builds, plan.load)));
+    progress(`cdktf synth, ${plan.synthRuns} runs`);
+    rows.push(benchSynth(plan.synthRuns));
+    progress("remote calls per event");
+    const calls = await benchRemoteCalls(builds, plan.warmEvents);
+    const sections: Section[] = [
+      rowsSection("Function, bundle and infrastructure", rows, [
+        "Every ratio is ours ÷ baseline, both measured in this run on this machine; below 1× means ours is smaller or faster.",
+        NAIVE_DEFINITION,
+        "Start-up: from spawn() of `node <file>` to the fdk's unix socket appearing (FN_FORMAT=http-stream), one process at a time, variants interleaved. Sources via tsx: `node --import tsx function/src/main.ts`. Transpiled: our sources in one esbuild file with node_modules external (require() from node_modules at run time).",
+        "Load: one event at a time, as the Functions service calls a container, against the loopback ORDS and OCI servers, which run in the benchmark's own process. The echo function is bench/fixtures/echo-function.ts bundled like ours.",
+        `Load average (1/5/15 min) at start: ${loadBefore}; at end: ${load()}. The machine is shared, so compare ratios rather than absolute times.`,
+      ]),
+      calls,
+    ];
+    return renderReport({ mode: plan.name, machine: machineLine(), seconds: (performance.now() - t0) / 1000, sections });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  new Command("bench")
+    .description("Benchmark iam-adb-sync against baselines measured in the same run; prints a Markdown report")
+    .option("--quick", "fewer runs and events (a couple of minutes)", false)
+    .option("--out <file>", "where to write the report", DEFAULT_OUT)
+    .action(async (opts: { quick: boolean; out: string }) => {
+      const report = await runBenchmarks(opts.quick ? QUICK : FULL, (step) => process.stderr.write(`bench: ${step}…\n`));
+      mkdirSync(dirname(opts.out), { recursive: true });
+      writeFileSync(opts.out, report);
+      process.stdout.write(report);
+      process.stderr.write(`bench: written to ${opts.out}\n`);
+    })
+    .parseAsync()
+    .catch((err: unknown) => {
+      process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    });
+}
