@@ -69,7 +69,7 @@ export function createAuthorizer(system: ConnectedSystem, deps: AuthorizerDeps):
         }
         const c = parseSecretJson(text, clientSecret, what);
         // Keyed by a digest of the credentials, so a rotated secret gets a new token source at once.
-        const key = createHash("sha256").update(JSON.stringify([grant.tokenUrl, grant.scope, c.clientId, c.clientSecret])).digest("hex");
+        const key = createHash("sha256").update(JSON.stringify([grant.tokenUrl, grant.scope, grant.extraForm, c.clientId, c.clientSecret])).digest("hex");
         let source = deps.tokens.get(key);
         if (!source) {
           source = new TokenSource({ ...grant, ...c }, { maxLifetimeSeconds: deps.ttlSeconds || undefined });

@@ -1,7 +1,11 @@
 import { z } from "zod";
 
 /** Vault secret of a Basic-auth connected system. */
-export const basicSecret = z.object({ username: z.string().min(1), password: z.string().min(1) });
+export const basicSecret = z.object({
+  // RFC 7617: the user-id of a Basic credential cannot contain a colon.
+  username: z.string().min(1).refine((u) => !u.includes(":"), "must not contain a colon"),
+  password: z.string().min(1),
+});
 
 /**
  * Vault secret of an OAuth client. The reference's identity-domain secrets say clientCode; ORDS and Entra
