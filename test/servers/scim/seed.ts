@@ -34,13 +34,13 @@ export function seedDirectory(store: ScimStore, o: SeedOptions): SeedResult {
   const userIds: string[] = [];
   let memberships = 0;
   for (let i = 1; i <= o.users; i++) {
-    const name = `${userPrefix}${i}`;
+    const mail = `${userPrefix}${i}@${emailDomain}`;
     const user = store.createUser({
-      userName: `${name}@${emailDomain}`,
+      userName: mail,
       givenName: "Given",
       familyName: `Family${i}`,
       displayName: `Given Family${i}`,
-      email: `${name}@${emailDomain}`,
+      email: mail,
       userType: "Employee",
       employeeNumber: String(100000 + i),
       active: !(inactiveEvery > 0 && i % inactiveEvery === 0),
