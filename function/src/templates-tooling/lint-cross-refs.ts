@@ -10,7 +10,10 @@ export function checkApplication(app: string, t: AppTemplates, sink: Diagnostic[
   const anyFile = t.schema?.file ?? t.test?.file ?? t.requests[0]?.file ?? t.responses[0]?.file ?? app;
   if (!t.schema && !t.invalid.has("schema")) {
     reporterFor(anyFile, sink)("$", `application ${app} has no schema template (schema/applications/${app}/TEMPLATE.json)`);
-  } else if (t.schema && !t.test && !t.invalid.has("test")) reporterFor(t.schema.file, sink)("$", `application ${app} has no test template (test/applications/${app}/TEMPLATE.json); Validate needs it`);
+  }
+  if (t.schema && !t.test && !t.invalid.has("test")) {
+    reporterFor(t.schema.file, sink)("$", `application ${app} has no test template (test/applications/${app}/TEMPLATE.json); Validate needs it`);
+  }
   if (t.test) {
     const report = reporterFor(t.test.file, sink);
     if (t.test.doc.paginationType) report("$.paginationType", "a test template is sent once; pagination has no effect", "warning");

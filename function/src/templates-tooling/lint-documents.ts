@@ -32,8 +32,18 @@ function requestStrings(t: RequestTemplate, base: string): [string, string][] {
   ];
   (t.queryParameters ?? []).forEach((q, i) => out.push([`${base}.queryParameters[${i}].value`, q.value]));
   (t.headers ?? []).forEach((h, i) => out.push([`${base}.headers[${i}].value`, h.value]));
-  if (t.body) out.push([`${base}.body.textBody`, typeof t.body.textBody === "string" ? t.body.textBody : JSON.stringify(t.body.textBody)]);
+  if (t.body) out.push(...jsonStrings(t.body.textBody, `${base}.body.textBody`));
   return out;
+}
+
+/** Every string in a JSON value, with its JSON path: a JSON body is evaluated string by string in effect. */
+function jsonStrings(value: unknown, path: string): [string, string][] {
+  if (typeof value === "string") return [[path, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => jsonStrings(v, `${path}[${i}]`));
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => jsonStrings(v, /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}['${k}']`));
+  }
+  return [];
 }
 
 export function checkRequest(t: RequestTemplate, report: Report, base = "$", isSub = false): void {
@@ -57,8 +67,9 @@ export function checkRequest(t: RequestTemplate, report: Report, base = "$", isS
     }
   }
   if (t.body?.type === "text") {
-    const text = JSON.stringify(t.body.textBody);
-    if (/[^"]UQ:/.test(text.replace(/"UQ:/g, ""))) report(`${base}.body.textBody`, "UQ: must open a JSON string (\"UQ:<EL>…</EL>\")");
+    for (const [path, value] of jsonStrings(t.body.textBody, `${base}.body.textBody`)) {
+      if (value.indexOf("UQ:", 1) > 0) report(path, 'UQ: must open the JSON string ("UQ:<EL>…</EL>")');
+    }
   }
   const ids = new Map<string, number>();
   (t.subRequests ?? []).forEach((s, i) => {

@@ -3,7 +3,7 @@ import type { Exchanged, Send } from "./exchange";
 import { describeRequest } from "./exchange";
 import { evaluateTemplateString, type ExpressionEnv } from "./expressions";
 import { evaluateJsonPath } from "./jsonpath";
-import { renderRequest, type RenderedRequest } from "./request-renderer";
+import { renderRequest } from "./request-renderer";
 import type { KeyValue, RequestTemplate } from "./template-types";
 import type { PaginationType } from "./vocabulary";
 
@@ -24,8 +24,6 @@ export class PagingError extends Error {
 }
 
 export interface Page {
-  number: number;
-  request: RenderedRequest;
   response: Exchanged;
   /** The records of this page; undefined when there is no items path (the whole body is one record). */
   items: unknown[] | undefined;
@@ -115,7 +113,7 @@ export async function* pageThrough(
         tokenLeft = true;
       } else delete previous[rv.name];
     }
-    yield { number: n, request, response, items };
+    yield { response, items };
     const type = template.paginationType;
     const more = type !== undefined && items !== undefined && items.length > 0 && (type !== "PAGE_TOKEN" || tokenLeft);
     if (!more) return;

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { authorizeRequest, type Target } from "../governance/authorize";
 import { ElSandbox } from "./el-sandbox";
-import { describeRequest, httpSender, type Exchanged, type Send } from "./exchange";
+import { describeRequest, httpSender, type Exchanged } from "./exchange";
 import type { RenderedRequest } from "./request-renderer";
 import { runReadOperation, type RunProgress } from "./connector-run";
 import type { MappedRecord } from "./response-mapping";
@@ -38,7 +38,6 @@ export interface PreviewOptions {
   onPage?: (p: RunProgress) => void;
   /** Called after each request with `METHOD origin/path` (no query string, no headers) and the status. */
   onRequest?: (what: string, status: number) => void;
-  send?: Send;
 }
 
 export interface PreviewResult {
@@ -75,7 +74,7 @@ export async function runPreview(o: PreviewOptions): Promise<PreviewResult> {
   const schema = loadSchemaFile(root, o.app)?.schemaTemplates.find((t) => t.name === o.entity);
   const sensitive = new Set(schema?.attributes.filter((a) => a.nature?.includes("SENSITIVE")).map((a) => a.name) ?? []);
   const attributes: Record<string, string[]> = { ...o.attributes, ...(o.id ? { uid: [o.id] } : {}) };
-  const send = o.send ?? httpSender(o.timeoutMs ?? 30_000);
+  const send = httpSender(o.timeoutMs ?? 30_000);
   const traced = async (r: RenderedRequest): Promise<Exchanged> => {
     const answer = await send(r);
     o.onRequest?.(describeRequest(r), answer.status);
