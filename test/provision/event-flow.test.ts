@@ -23,6 +23,7 @@ describe("IAM events → database accounts (bundled function, fdk socket, loopba
     const user = s.ords.db.user("JANE_DOE_EXAMPLE_COM");
     expect(user).toMatchObject({ accountStatus: "OPEN", authenticationType: "GLOBAL", externalName: "IAM_PRINCIPAL_NAME=jane.doe@example.com" });
     expect(s.ords.db.sysPrivsOf("JANE_DOE_EXAMPLE_COM")).toEqual(["CREATE SESSION"]);
+    expect(body(r).notes).toEqual(["created the registry table IAM_ADB_SYNC_ACCOUNTS"]);
     expect(s.ords.db.tableRows("IAM_ADB_SYNC_ACCOUNTS")).toEqual([
       expect.objectContaining({ DB_USERNAME: "JANE_DOE_EXAMPLE_COM", IAM_USER_ID: "ocid1.user.oc1..aaaajane", STATUS: "OPEN", MAPPED_GROUPS: "[]" }),
     ]);

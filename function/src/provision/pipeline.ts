@@ -24,12 +24,13 @@ const CREATES = new Set(["user.created", "member.added"]);
 export async function processEvent(event: IamEvent, svc: Services, deadline: Date | null): Promise<EventResult> {
   const { config } = svc;
   const principal: EventResult["principal"] = { iamUserId: event.user.id, iamUserName: event.user.name };
+  const firstNotes: string[] = [];
   const done = (outcome: Outcome, reason: string, statements: StatementReport[] = [], notes: string[] = []): EventResult => ({
     outcome,
     reason,
     principal,
     statements,
-    notes,
+    notes: [...firstNotes, ...notes],
   });
 
   let groupKey: string | undefined;
@@ -48,6 +49,9 @@ export async function processEvent(event: IamEvent, svc: Services, deadline: Dat
     if (!userName) return done("failed", `cannot create an account for ${event.user.id}: the event carries no user name and IAM has none`);
     dbUsername = dbNameFor(userName, config);
     look = await lookupAccount(ords, { iamUserId: event.user.id, dbUsername }, deadline, { dryRun: config.DRY_RUN });
+  }
+  if (look.registryWasMissing) {
+    firstNotes.push(config.DRY_RUN ? "registry table IAM_ADB_SYNC_ACCOUNTS does not exist yet (a real run creates it)" : "created the registry table IAM_ADB_SYNC_ACCOUNTS");
   }
   const actual = look.mine;
   principal.iamUserName = userName ?? actual?.iamUserName;

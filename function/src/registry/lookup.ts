@@ -40,8 +40,8 @@ export interface AccountLookup {
   nameOwner: RegistryRow | null;
   /** The wanted database name exists in the database. */
   dbUserExists: boolean;
-  /** The registry table did not exist (and was created unless this is a dry run). */
-  registryCreated: boolean;
+  /** The registry table did not exist (and was created, unless this is a dry run). */
+  registryWasMissing: boolean;
 }
 
 const ORA_TABLE_MISSING = 942;
@@ -71,13 +71,13 @@ export async function lookupAccount(
     `SELECT ${REGISTRY_COLUMNS} FROM ${REGISTRY_TABLE} WHERE IAM_USER_ID = :iam_user_id OR DB_USERNAME = :db_username`,
     `SELECT USERNAME FROM DBA_USERS WHERE USERNAME = :db_username`,
   ];
-  let registryCreated = false;
+  let registryWasMissing = false;
   let results;
   try {
     results = await ords.queries(sqls, binds, deadline);
   } catch (err) {
     if (!(err instanceof OraError) || err.code !== ORA_TABLE_MISSING) throw err;
-    registryCreated = true;
+    registryWasMissing = true;
     if (opts.dryRun) {
       results = [{ rows: [], hasMore: false }, ...(await ords.queries(sqls.slice(1), binds.slice(1), deadline))];
     } else {
@@ -90,7 +90,7 @@ export async function lookupAccount(
     mine: rows.find((r) => r.iamUserId === key.iamUserId) ?? null,
     nameOwner: rows.find((r) => r.iamUserId !== key.iamUserId && r.dbUsername === key.dbUsername) ?? null,
     dbUserExists: (results[1]?.rows.length ?? 0) > 0,
-    registryCreated,
+    registryWasMissing,
   };
 }
 
