@@ -17,6 +17,8 @@ interface Options {
   profile: string;
 }
 
+const PARALLEL_DELETES = 8;
+
 const isNotFound = (err: unknown) => (err as { statusCode?: number }).statusCode === 404;
 
 export async function emptyBucket(client: ObjectStorageClient, namespaceName: string, bucketName: string): Promise<number> {
@@ -28,9 +30,12 @@ export async function emptyBucket(client: ObjectStorageClient, namespaceName: st
     let start: string | undefined;
     do {
       const page = await client.listObjects({ namespaceName, bucketName, start, limit: 1000 });
-      for (const o of page.listObjects.objects) {
-        await client.deleteObject({ namespaceName, bucketName, objectName: o.name });
-        deleted++;
+      const names = page.listObjects.objects.map((o) => o.name);
+      // A few deletes in flight at once: a bucket holds one audit record per event, so there can be many.
+      for (let i = 0; i < names.length; i += PARALLEL_DELETES) {
+        const batch = names.slice(i, i + PARALLEL_DELETES);
+        await Promise.all(batch.map((objectName) => client.deleteObject({ namespaceName, bucketName, objectName })));
+        deleted += batch.length;
       }
       start = page.listObjects.nextStartWith;
     } while (start);
