@@ -26,6 +26,9 @@ export function variablesIn(source: string): Set<string> {
 
 export function checkTemplateString(value: string, path: string, ctx: ExpressionContext, report: Report): Set<string> {
   const used = new Set<string>();
+  if (/<EL>[\s\S]*'null'[\s\S]*<\/EL>/.test(value)) {
+    report(path, "an <EL> containing 'null' is never run: the connector reads 'null' as a missing value", "warning");
+  }
   let found;
   try {
     found = listExpressions(value);

@@ -69,6 +69,7 @@ const cases: Case[] = [
   { name: "no test template", breakIt: (t) => t.remove(`test/applications/${APP}`), file: SCHEMA, path: "$", message: "application ordspages has no test template" },
   { name: "response without request", breakIt: (t) => t.remove(REQ), file: RES, path: "$", message: "no request template for this response" },
   { name: "SEARCH without response", breakIt: (t) => t.remove(RES), file: REQ, path: "$", message: "SEARCH has no response template" },
+  { name: "an EL the connector never runs", breakIt: (t) => t.edit(RES, (j: Json) => void (j.attributes[2].value = "<EL>'null' == 'x'</EL>")), file: RES, path: "$.attributes[2].value", message: "an <EL> containing 'null' is never run", severity: "warning" },
   { name: "values that ignore currentIndex", breakIt: (t) => t.edit(RES, (j: Json) => void (j.attributes[2].value = "<JP>$.items[0].resultSet.items[0].account_status</JP>")), file: RES, path: "$.attributes[2].value", message: "every record would get the first item's value", severity: "warning" },
 ];
 
