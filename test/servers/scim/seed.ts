@@ -32,7 +32,9 @@ export function seedDirectory(store: ScimStore, o: SeedOptions): SeedResult {
     groupIds.push(store.createGroup({ displayName: `${groupPrefix}${g}`, description: `Seeded group ${g}` }).id);
   }
   const userIds: string[] = [];
-  let memberships = 0;
+  // Members are collected per group and added in one call each: 5,000 calls instead of 200,000.
+  const members: string[][] = groupIds.map(() => []);
+  const n = Math.min(groupsPerUser, groupIds.length);
   for (let i = 1; i <= o.users; i++) {
     const mail = `${userPrefix}${i}@${emailDomain}`;
     const user = store.createUser({
@@ -48,12 +50,13 @@ export function seedDirectory(store: ScimStore, o: SeedOptions): SeedResult {
       lockReason: lockedEvery > 0 && i % lockedEvery === 0 ? 1 : undefined,
     });
     userIds.push(user.id);
-    const n = Math.min(groupsPerUser, groupIds.length);
-    for (let k = 0; k < n; k++) {
-      // Spread memberships: consecutive users land in different groups.
-      store.addMembers(groupIds[(i * n + k) % groupIds.length], [user.id]);
-      memberships++;
-    }
+    // Spread memberships: consecutive users land in different groups.
+    for (let k = 0; k < n; k++) members[(i * n + k) % groupIds.length].push(user.id);
   }
+  let memberships = 0;
+  groupIds.forEach((gid, g) => {
+    store.addMembers(gid, members[g]);
+    memberships += members[g].length;
+  });
   return { userIds, groupIds, memberships };
 }
