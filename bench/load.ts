@@ -67,8 +67,9 @@ const echoed = (e: Record<string, unknown>, reply: FnReply) => {
 };
 
 /**
- * Heap limits set the way a user would on OCI (NODE_OPTIONS as function config): node sizes its heap from the
- * host's memory, not the container's, so without them V8 collects lazily and peak RSS overstates the need.
+ * Heap limits set the way a user would on OCI (NODE_OPTIONS as function config). Uncapped, V8 sizes its heap
+ * from this machine's memory (in a container, from the cgroup limit: about the whole shape) and collects
+ * lazily below it, so peak RSS shows the garbage it lets pile up; capped, it shows what the function needs.
  */
 export const CAPPED_HEAP = { NODE_OPTIONS: "--max-old-space-size=64 --max-semi-space-size=1" };
 

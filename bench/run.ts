@@ -54,6 +54,7 @@ export async function runBenchmarks(plan: Plan, progress: (step: string) => void
         NAIVE_DEFINITION,
         "Start-up: from spawn() of `node <file>` to the fdk's unix socket appearing (FN_FORMAT=http-stream), one process at a time, variants interleaved. Sources via tsx: `node --import tsx function/src/main.ts`. Transpiled: our sources in one esbuild file with node_modules external (require() from node_modules at run time).",
         "Load: one event at a time, as the Functions service calls a container, against the loopback ORDS and OCI servers, which run in the benchmark's own process. The echo function is bench/fixtures/echo-function.ts bundled like ours.",
+        "Peak RSS is VmHWM from /proc (it includes ~40 MiB of the node binary's own pages, which the echo row shows). Uncapped, V8 lets garbage pile up below a heap limit sized from this machine's memory; the capped row sets NODE_OPTIONS through the function config, as a deployment can.",
         `Load average (1/5/15 min) at start: ${loadBefore}; at end: ${load()}. The machine is shared, so compare ratios rather than absolute times.`,
       ]),
       calls,
