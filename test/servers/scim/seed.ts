@@ -23,7 +23,7 @@ export interface SeedResult {
 
 /**
  * Fills the store with a synthetic directory: deterministic names, ids and memberships, no per-user closures
- * or rendered JSON, so 100,000 users and 5,000 groups take well under a second and a few tens of MB.
+ * or rendered JSON: 100,000 users and 5,000 groups cost about 90 MiB of heap.
  */
 export function seedDirectory(store: ScimStore, o: SeedOptions): SeedResult {
   const { groupsPerUser = 2, inactiveEvery = 0, lockedEvery = 0, userPrefix = "user", groupPrefix = "group", emailDomain = "example.com" } = o;
