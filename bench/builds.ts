@@ -14,7 +14,7 @@ export interface Build {
 }
 
 export interface Builds {
-  /** dist-equivalent bundle: function/build/bundle.ts, minified, SDK loaded on first use. */
+  /** dist/function/func.js, rebuilt by function/build/bundle.ts (synth hashes it for the image tag). */
   ours: Build;
   /** Same entry and dependencies, esbuild defaults plus bundle: not minified, every SDK package required at load. */
   naive: Build;
@@ -31,9 +31,9 @@ async function esbuild(outfile: string, o: BuildOptions): Promise<Build> {
   return { file: outfile, bytes: statSync(outfile).size };
 }
 
-/** Builds every variant the benchmarks compare into `dir`. */
+/** Builds our bundle in place and every baseline the benchmarks compare it with into `dir`. */
 export async function buildVariants(dir: string): Promise<Builds> {
-  const ours = await bundleFunction(join(dir, "ours"));
+  const ours = await bundleFunction();
   const eagerSdk = SDK_PACKAGES.map((p) => `import ${JSON.stringify(p)};`).join("\n");
   return {
     ours,
