@@ -23,8 +23,11 @@ export async function ocirCredentials(
   }
   const provider = new ConfigFileAuthenticationDetailsProvider(env.OCI_CLI_CONFIG_FILE, profile ?? "DEFAULT");
   const signer = new DefaultRequestSigner(provider);
-  const uri = `https://${host}/20180419/docker/token`;
-  const headers = new Headers({ date: new Date().toUTCString(), host });
+  // Plain HTTP only ever for a loopback stand-in (tests).
+  const scheme = /^(127\.\d+\.\d+\.\d+|localhost)(:\d+)?$/.test(host) ? "http" : "https";
+  const uri = `${scheme}://${host}/20180419/docker/token`;
+  // The signer adds host and x-date and signs them with the request target.
+  const headers = new Headers();
   await signer.signHttpRequest({ method: "GET", uri, headers });
   const res = await fetch(uri, { headers });
   if (res.status !== 200) {

@@ -79,12 +79,14 @@ function startTokenServer(dir: string, service: string, issuer: string, creds: {
   return { server, cert, counter };
 }
 
-export async function startRegistry(opts: { tokenAuth?: boolean } = {}): Promise<TestRegistry> {
+export async function startRegistry(
+  opts: { tokenAuth?: boolean; credentials?: { username: string; password: string } } = {},
+): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), "registry-"));
   const port = await freePort();
   const service = "iam-adb-sync-test-registry";
   const issuer = "iam-adb-sync-test-issuer";
-  const credentials = { username: "pusher", password: `token-${randomUUID()}` };
+  const credentials = opts.credentials ?? { username: "pusher", password: `token-${randomUUID()}` };
   let token: ReturnType<typeof startTokenServer> | undefined;
   let auth = "";
   if (opts.tokenAuth) {
