@@ -40,7 +40,7 @@ export async function runBenchmarks(plan: Plan, progress: (step: string) => void
     progress("building the bundle and its baselines");
     const builds = await buildVariants(dir);
     const rows: Row[] = [...bundleSizeRows(builds)];
-    progress(`start-up, ${plan.startupRuns} runs of 5 variants`);
+    progress(`start-up, ${plan.startupRuns} runs per variant`);
     rows.push(...(await benchStartup(builds, plan.startupRuns)));
     progress(`load, ${plan.load.rounds} rounds of ${plan.load.usersPerRound * 2} events, 3 processes`);
     rows.push(...(await benchLoad(builds, plan.load)));
@@ -52,7 +52,7 @@ export async function runBenchmarks(plan: Plan, progress: (step: string) => void
       rowsSection("Function, bundle and infrastructure", rows, [
         "Every ratio is ours ÷ baseline, both measured in this run on this machine; below 1× means ours is smaller or faster.",
         NAIVE_DEFINITION,
-        "Start-up: from spawn() of `node <file>` to the fdk's unix socket appearing (FN_FORMAT=http-stream), one process at a time, variants interleaved. Sources via tsx: `node --import tsx function/src/main.ts`. Transpiled: our sources in one esbuild file with node_modules external (require() from node_modules at run time).",
+        "Start-up: from spawn() of `node <file>` to the fdk's unix socket appearing (FN_FORMAT=http-stream), one process at a time, variants interleaved. Sources via tsx: `node --import tsx function/src/main.ts`. Transpiled: our sources in one esbuild file with node_modules external (require() from node_modules at run time). SDK external: our bundle's options, the five OCI SDK packages left to node_modules; none of them is required before the first event, so the difference to ours is what parsing their bundled bytes costs.",
         "Load: one event at a time, as the Functions service calls a container, against the loopback ORDS and OCI servers, which run in the benchmark's own process. The echo function is bench/fixtures/echo-function.ts bundled like ours.",
         "Peak RSS is VmHWM from /proc (it includes ~40 MiB of the node binary's own pages, which the echo row shows). Uncapped, V8 lets garbage pile up below a heap limit sized from this machine's memory; the capped row sets NODE_OPTIONS through the function config, as a deployment can.",
         `Load average (1/5/15 min) at start: ${loadBefore}; at end: ${load()}. The machine is shared, so compare ratios rather than absolute times.`,

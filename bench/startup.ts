@@ -16,12 +16,13 @@ interface Variant {
  * one process at a time, so a burst of load on the shared machine hits all of them alike.
  */
 export async function benchStartup(builds: Builds, runs: number): Promise<Row[]> {
-  const variants: Record<"ours" | "echo" | "tsx" | "external" | "naive", Variant> = {
+  const variants: Record<"ours" | "echo" | "tsx" | "external" | "naive" | "sdkExternal", Variant> = {
     ours: { label: "our bundle", argv: [builds.ours.file] },
     echo: { label: "bare fdk echo function", argv: [builds.echo.file] },
     tsx: { label: "sources via tsx", argv: ["--import", "tsx", join(ROOT, "function/src/main.ts")] },
     external: { label: "sources transpiled, node_modules external", argv: [builds.sourcesOnly.file], env: { NODE_PATH: join(ROOT, "node_modules") } },
     naive: { label: "naive bundle", argv: [builds.naive.file] },
+    sdkExternal: { label: "our bundle with the OCI SDK external", argv: [builds.sdkExternal.file], env: { NODE_PATH: join(ROOT, "node_modules") } },
   };
   const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, [] as number[]])) as Record<keyof typeof variants, number[]>;
   for (let i = 0; i < runs; i++) {
@@ -33,7 +34,7 @@ export async function benchStartup(builds: Builds, runs: number): Promise<Row[]>
   }
   const median = (k: keyof typeof variants) => summarize(samples[k]).median;
   const ours = median("ours");
-  return (["echo", "tsx", "external", "naive"] as const).map((k) => ({
+  return (["echo", "tsx", "external", "naive", "sdkExternal"] as const).map((k) => ({
     measure: `start-up to listener ready vs ${variants[k].label}`,
     ours: ms(ours),
     baseline: ms(median(k)),
