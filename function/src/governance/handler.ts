@@ -20,6 +20,8 @@ interface Services {
 }
 
 let cached: { key: string; services: Services } | undefined;
+/** For failures before the configuration (and its LOG_LEVEL) could be read. */
+let fallbackLog: Logger | undefined;
 
 function services(env: Invocation["config"]): Services {
   const key = JSON.stringify([env.AG_SYSTEMS, env.LOG_LEVEL, env.CACHE_TTL_SECONDS, env.OCI_SECRETS_ENDPOINT]);
@@ -63,7 +65,7 @@ export async function handleTemplateInvocation(role: TemplateRole, inv: Invocati
       caught instanceof GovernanceError
         ? caught
         : new GovernanceError(500, "internal_error", `template function failed (${caught instanceof Error ? caught.name : "error"})`);
-    (log ?? createLogger("info", { callId: inv.callId, fn: role })).warn({ error: err.code, status: err.status }, err.message);
+    (log ?? (fallbackLog ??= createLogger("info")).child({ callId: inv.callId, fn: role })).warn({ error: err.code, status: err.status }, err.message);
     return { status: err.status, body: { error: err.code, message: err.message } };
   }
 }
