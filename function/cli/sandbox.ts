@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pc from "picocolors";
 import { bundleFunction } from "../build/bundle";
+import { replyBody } from "../../test/support/fdk-harness";
 import { exampleEvent, startLocalStack } from "../../test/support/local-stack";
 import { diff, snapshot } from "./sandbox/accounts";
 import { synthesizeAll } from "./sandbox/synth-summary";
@@ -35,15 +36,6 @@ const OUTCOME_COLOUR: Record<string, (s: string) => string> = {
   failed: pc.red,
 };
 
-/** The fdk reports a failed invocation as 502 with our JSON inside `detail`. */
-function replyBody(json: unknown): Record<string, unknown> {
-  const body = (json ?? {}) as Record<string, unknown>;
-  if (typeof body.detail === "string" && body.detail.startsWith("InvocationFailed: ")) {
-    return JSON.parse(body.detail.slice("InvocationFailed: ".length)) as Record<string, unknown>;
-  }
-  return body;
-}
-
 async function main(opts: { stay: boolean; synth: boolean }): Promise<void> {
   const t0 = Date.now();
   const { bytes } = await bundleFunction();
@@ -58,7 +50,7 @@ async function main(opts: { stay: boolean; synth: boolean }): Promise<void> {
     for (const [i, chapter] of story.entries()) {
       const before = snapshot(stack.ords.db);
       const reply = await stack.send(exampleEvent(chapter.event));
-      const body = replyBody(reply.json);
+      const body = replyBody(reply);
       const outcome = String(body.outcome ?? "failed");
       tally[outcome] = (tally[outcome] ?? 0) + 1;
       const colour = OUTCOME_COLOUR[outcome] ?? pc.red;

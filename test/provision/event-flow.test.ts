@@ -1,4 +1,5 @@
 import { DEFAULT_CLIENT } from "../servers/ords";
+import { replyBody } from "../support/fdk-harness";
 import { exampleEvent, startLocalStack, type LocalStack } from "../support/local-stack";
 
 /** The bundled function under the real fdk listener, against the loopback ORDS and OCI servers. */
@@ -9,7 +10,7 @@ describe("IAM events → database accounts (bundled function, fdk socket, loopba
   });
   afterAll(async () => s?.stop());
 
-  const body = (r: { json: unknown }) => r.json as Record<string, any>;
+  const body = replyBody;
 
   it("creates an IAM-authenticated account for a created user, and registers it", async () => {
     const r = await s.send("createuser");
@@ -84,7 +85,7 @@ describe("IAM events → database accounts (bundled function, fdk socket, loopba
     const before = s.ords.stats.sqlRequests;
     const r = await s.send("hostile-name");
     expect(r.status).toBe(502); // the fdk reports every failure as 502; our JSON says what happened
-    const detail = JSON.parse(String(body(r).detail).replace(/^InvocationFailed: /, ""));
+    const detail = replyBody(r);
     expect(detail).toMatchObject({ outcome: "invalid", error: "invalid_event" });
     expect(detail.message).toMatch(/user name at \$\.data\.resourceName may only contain/);
     expect(s.ords.stats.sqlRequests).toBe(before);

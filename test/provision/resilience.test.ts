@@ -1,10 +1,8 @@
 import { DEFAULT_ADMIN, DEFAULT_CLIENT } from "../servers/ords";
+import { replyBody } from "../support/fdk-harness";
 import { exampleEvent, ORDS_SECRET_OCID, startLocalStack, type LocalStack } from "../support/local-stack";
 
-const failure = (r: { json: unknown }) => {
-  const detail = String((r.json as { detail?: string }).detail ?? "");
-  return JSON.parse(detail.replace(/^InvocationFailed: /, "")) as Record<string, any>;
-};
+const failure = replyBody;
 const created = (id: string, name: string, eventId = `evt-${name}`) => {
   const e = exampleEvent("createuser") as Record<string, any>;
   e.eventID = eventId;

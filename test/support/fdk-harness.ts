@@ -118,3 +118,17 @@ export function invokeSocket(
     req.end(payload);
   });
 }
+
+const FAILURE_PREFIX = "InvocationFailed: ";
+
+/**
+ * The JSON our handler wrote, success or failure: the fdk can only fail an invocation with a 502 whose
+ * `detail` is the thrown error's text, and main.ts throws our JSON as that text.
+ */
+export function replyBody(reply: Pick<FnReply, "status" | "json">): Record<string, any> {
+  const body = (reply.json ?? {}) as Record<string, any>;
+  if (reply.status === 502 && typeof body.detail === "string" && body.detail.startsWith(FAILURE_PREFIX)) {
+    return JSON.parse(body.detail.slice(FAILURE_PREFIX.length)) as Record<string, any>;
+  }
+  return body;
+}

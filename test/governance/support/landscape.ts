@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startFunction, type FnReply, type RunningFunction } from "../../support/fdk-harness";
+import { replyBody, startFunction, type FnReply, type RunningFunction } from "../../support/fdk-harness";
 import { ROOT } from "../../support/paths";
 import { startOciServer, type OciServer } from "../../servers/oci/server";
 import { DEFAULT_ADMIN, DEFAULT_CLIENT, startOrdsServer, type OrdsServer } from "../../servers/ords";
@@ -100,8 +100,6 @@ export function startRole(l: Landscape, role: string, extra?: Record<string, str
 
 /** The JSON our handler wrote for a failure: main.ts throws it, the fdk carries it as `detail` of its 502 body. */
 export function errorOf(reply: FnReply): { error: string; message: string } {
-  const detail = (reply.json as { detail?: string } | undefined)?.detail ?? "";
-  const prefix = "InvocationFailed: ";
-  if (reply.status !== 502 || !detail.startsWith(prefix)) throw new Error(`not a handler failure (${reply.status}): ${reply.body.slice(0, 300)}`);
-  return JSON.parse(detail.slice(prefix.length)) as { error: string; message: string };
+  if (reply.status !== 502) throw new Error(`not a handler failure (${reply.status}): ${reply.body.slice(0, 300)}`);
+  return replyBody(reply) as { error: string; message: string };
 }
