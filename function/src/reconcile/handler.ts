@@ -49,7 +49,8 @@ export async function handleReconcile(inv: Invocation, parsed: Exclude<RequestPa
     return { status: d.status, body: { action: "reconcile", outcome: "failed", error: d.error, message: d.message } };
   }
   const { log } = svc;
-  const dryRun = request.dryRun ?? svc.config.DRY_RUN;
+  // DRY_RUN in the function config is a safety switch: a request cannot turn it off.
+  const dryRun = svc.config.DRY_RUN || request.dryRun === true;
   const before = svc.calls();
   let scimCalls = 0;
   let status: number;
