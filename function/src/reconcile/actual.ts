@@ -92,3 +92,21 @@ export async function readActual(ords: OrdsClient, managed: ReadonlyMap<string, 
 export function isLockedStatus(accountStatus: string): boolean {
   return /(^|& )LOCKED$/.test(accountStatus);
 }
+
+/** Count queries sent per ORDS call when asking how many objects accounts own. */
+const COUNTS_PER_CALL = 50;
+
+/** Objects owned by each account (asked before a drop is planned), many accounts per ORDS call. */
+export async function countObjectsOf(ords: OrdsClient, owners: readonly string[], deadline: Date | null): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < owners.length; i += COUNTS_PER_CALL) {
+    const chunk = owners.slice(i, i + COUNTS_PER_CALL);
+    const results = await ords.queries(
+      chunk.map((_, k) => `SELECT COUNT(*) AS OBJECT_COUNT FROM DBA_OBJECTS WHERE OWNER = :owner${k}`),
+      chunk.map((owner, k) => ({ name: `owner${k}`, data_type: "VARCHAR2" as const, value: owner })),
+      deadline,
+    );
+    chunk.forEach((owner, k) => out.set(owner, Number(results[k]?.rows[0]?.object_count ?? 0)));
+  }
+  return out;
+}

@@ -4,8 +4,8 @@ import type { Logger } from "../log/logger";
 import type { OrdsClient } from "../ords/client";
 import { preview, type StatementReport } from "../provision/execute";
 import { generatePassword } from "../provision/password";
-import { countObjects, ensureRegistry } from "../registry/lookup";
-import { readActual } from "./actual";
+import { ensureRegistry } from "../registry/lookup";
+import { countObjectsOf, readActual } from "./actual";
 import { applyWork, type Failure } from "./apply";
 import { closeRun, loadCheckpoint, saveCheckpoint, startRun, type Checkpoint } from "./checkpoint";
 import { readMemberships, readUsers } from "./desired";
@@ -108,10 +108,14 @@ export async function reconcile(deps: ReconcileDeps, o: ReconcileOptions): Promi
   }
 
   o.onPhase?.("plan");
-  for (const row of planner.removals()) {
-    const dropPossible = config.DELETE_POLICY !== "lock" && row.status !== "PENDING" && actual.dbUsers.has(row.dbUsername);
-    planner.addRemoval(row, dropPossible ? await countObjects(ords, row.dbUsername, o.deadline) : undefined);
-  }
+  const removals = planner.removals();
+  const dropPossible = removals.filter((r) => config.DELETE_POLICY !== "lock" && r.status !== "PENDING" && actual.dbUsers.has(r.dbUsername));
+  const objects = await countObjectsOf(
+    ords,
+    dropPossible.map((r) => r.dbUsername),
+    o.deadline,
+  );
+  for (const row of removals) planner.addRemoval(row, objects.get(row.dbUsername));
   const plan = planner.finish();
   if (groupsFound < config.mapping.size) {
     plan.notes.push(`${config.mapping.size - groupsFound} of the ${config.mapping.size} GROUP_ROLE_MAP groups were not found in the identity domain`);
