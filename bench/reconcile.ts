@@ -23,6 +23,8 @@ interface Row {
   statements: number;
   accounts: number;
   rssMb: number;
+  /** Seconds per phase: database read, SCIM read + planning, applying. */
+  phases?: { db: number; scim: number; apply: number };
 }
 
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -46,9 +48,19 @@ async function child(users: number): Promise<Row[]> {
   const run = async (phase: string) => {
     c = s.clients(log);
     t = Date.now();
-    const { report } = await reconcile({ config: s.config, log, ...c }, { dryRun: false, force: true, deadline: null });
+    const marks: Record<string, number> = {};
+    const onPhase = (p: string) => (marks[p] = Date.now());
+    const { report } = await reconcile({ config: s.config, log, ...c }, { dryRun: false, force: true, deadline: null, onPhase });
     if (report.outcome !== "applied" && report.outcome !== "unchanged") throw new Error(`${phase}: ${report.outcome} ${report.reason}`);
-    row(phase, Date.now() - t, c, report.applied?.statements ?? 0, report.accountsToChange);
+    const end = Date.now();
+    row(phase, end - t, c, report.applied?.statements ?? 0, report.accountsToChange);
+    const at = (p: string, fallback: number) => marks[p] ?? fallback;
+    const last = rows[rows.length - 1] as Row;
+    last.phases = {
+      db: (at("desired", end) - at("actual", t)) / 1000,
+      scim: (at("apply", end) - at("desired", end)) / 1000,
+      apply: (end - at("apply", end)) / 1000,
+    };
   };
   await run("initial (all accounts created)");
   await run("steady (nothing to change)");
@@ -70,11 +82,11 @@ function table(rows: Row[]): string {
     return u && u.ms > 0 && r.ms > 0 ? `${(r.ms / u.ms).toFixed(1)}×` : "–";
   };
   const lines = [
-    "| users | groups | phase | time (s) | time vs 1k | peak RSS (MB) | SCIM calls | ORDS calls | statements | accounts changed |",
-    "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| users | groups | phase | time (s) | time vs 1k | db read / SCIM read + plan / apply (s) | peak RSS (MB) | SCIM calls | ORDS calls | statements | accounts changed |",
+    "| ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of rows) {
-    lines.push(`| ${r.users.toLocaleString("en")} | ${r.groups.toLocaleString("en")} | ${r.phase} | ${(r.ms / 1000).toFixed(2)} | ${ratio(r)} | ${r.rssMb} | ${r.scimCalls} | ${r.ordsCalls} | ${r.statements} | ${r.accounts} |`);
+    lines.push(`| ${r.users.toLocaleString("en")} | ${r.groups.toLocaleString("en")} | ${r.phase} | ${(r.ms / 1000).toFixed(2)} | ${ratio(r)} | ${r.phases ? `${r.phases.db.toFixed(2)} / ${r.phases.scim.toFixed(2)} / ${r.phases.apply.toFixed(2)}` : "–"} | ${r.rssMb} | ${r.scimCalls} | ${r.ordsCalls} | ${r.statements} | ${r.accounts} |`);
   }
   return lines.join("\n");
 }

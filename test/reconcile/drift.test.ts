@@ -1,4 +1,9 @@
-import { startLandscape, type Landscape } from "./support";
+import { createLogger } from "../../function/src/log/logger";
+import { OrdsClient } from "../../function/src/ords/client";
+import { loadConfig } from "../../function/src/config/load";
+import { readActual } from "../../function/src/reconcile/actual";
+import { DEFAULT_ADMIN } from "../servers/ords";
+import { ROLE_MAP, startLandscape, type Landscape } from "./support";
 
 /** DB name of an IAM user under the default naming rule. */
 const ALICE = "ALICE_EXAMPLE_COM";
@@ -121,5 +126,20 @@ describe("reconcile: drift scenarios against the loopback SCIM and ORDS servers"
     const again = await land.run();
     expect(again.report.refused).toHaveLength(1);
     expect(land.rolesOf("JANE_DOE")).toEqual(["SALES_READ"]);
+  });
+
+  it("reads the same actual state whether the database answers in pages of 2 rows or in one page", async () => {
+    await land.run();
+    await land.sql(`GRANT SALES_WRITE TO ${ALICE}`, `GRANT OPS_ROLE TO ${ALICE}`, `ALTER USER ${BOB} ACCOUNT LOCK`);
+    const { managed } = loadConfig({ ORDS_URL: land.ords.url, ORDS_SECRET_OCID: "ocid1.vaultsecret.oc1.x.amaaaaaax", GROUP_ROLE_MAP: JSON.stringify(ROLE_MAP) });
+    const ords = new OrdsClient({ url: land.ords.url, auth: { kind: "basic", ...DEFAULT_ADMIN }, log: createLogger("silent") });
+    const whole = await readActual(ords, managed, null);
+    const calls = ords.sqlCalls;
+    const paged = await readActual(ords, managed, null, 2);
+    expect(ords.sqlCalls - calls).toBeGreaterThan(calls);
+    expect(paged).toEqual(whole);
+    expect(whole.byIamUser.size).toBe(3);
+    expect(whole.dbUsers.get(BOB)).toBe("LOCKED");
+    expect(whole.grants.get(ALICE)?.map((g) => g.name).sort()).toEqual(["CREATE SESSION", "SALES_READ", "SALES_WRITE"]);
   });
 });

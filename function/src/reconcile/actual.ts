@@ -1,4 +1,4 @@
-import type { OrdsClient } from "../ords/client";
+import type { Bind, OrdsClient, QueryResult } from "../ords/client";
 import { OraError } from "../ords/envelope";
 import type { Grantable, RegistryRow } from "../plan/ops";
 import { parseRegistryRow } from "../registry/lookup";
@@ -18,28 +18,34 @@ export interface ActualState {
   registryMissing: boolean;
 }
 
-/** Rows per ORDS query page (ORDS' own pagination.maxRows defaults to 10,000). */
-export const ORDS_PAGE = 5000;
+/** Rows per ORDS query page: ORDS' own pagination.maxRows default. */
+export const ORDS_PAGE = 10000;
+/** Grantees per IN list (Oracle allows 1,000 expressions in a list) and lists per ORDS call. */
+const GRANTEES_PER_LIST = 500;
+const LISTS_PER_CALL = 4;
 const ORA_TABLE_MISSING = 942;
 
-const MANAGED = `(SELECT DB_USERNAME FROM ${REGISTRY_TABLE})`;
 const REGISTRY_SQL = `SELECT ${REGISTRY_COLUMNS} FROM ${REGISTRY_TABLE} ORDER BY DB_USERNAME`;
 const USERS_SQL = "SELECT USERNAME, ACCOUNT_STATUS FROM DBA_USERS ORDER BY USERNAME";
-const ROLES_SQL = `SELECT GRANTEE, GRANTED_ROLE FROM DBA_ROLE_PRIVS WHERE GRANTEE IN ${MANAGED} ORDER BY GRANTEE, GRANTED_ROLE`;
-const PRIVS_SQL = `SELECT GRANTEE, PRIVILEGE FROM DBA_SYS_PRIVS WHERE GRANTEE IN ${MANAGED} ORDER BY GRANTEE, PRIVILEGE`;
 
 /**
  * Pages several queries side by side: every call asks the next page of each query that still has more, so
- * four result sets cost as many calls as the longest of them needs.
+ * two result sets cost as many calls as the longer of them needs.
  */
-async function pageAll(ords: OrdsClient, sqls: string[], deadline: Date | null, onRows: (i: number, rows: Record<string, unknown>[]) => void): Promise<void> {
+async function pageAll(
+  ords: OrdsClient,
+  sqls: string[],
+  page: number,
+  deadline: Date | null,
+  onRows: (i: number, rows: Record<string, unknown>[]) => void,
+): Promise<void> {
   let open = sqls.map((_, i) => i);
-  for (let offset = 0; open.length > 0; offset += ORDS_PAGE) {
+  for (let offset = 0; open.length > 0; offset += page) {
     const results = await ords.queries(
       open.map((i) => sqls[i] as string),
       [],
       deadline,
-      { offset, limit: ORDS_PAGE },
+      { offset, limit: page },
     );
     open = open.filter((i, k) => {
       const r = results[k];
@@ -49,42 +55,79 @@ async function pageAll(ords: OrdsClient, sqls: string[], deadline: Date | null, 
   }
 }
 
-/** Registry rows, database users and the managed accounts' grants: read in pages, no per-account calls. */
-export async function readActual(ords: OrdsClient, managed: ReadonlyMap<string, Grantable>, deadline: Date | null): Promise<ActualState> {
-  const state: ActualState = { byIamUser: new Map(), byDbName: new Map(), dbUsers: new Map(), grants: new Map(), registryMissing: false };
-  const addGrant = (grantee: unknown, key: string) => {
+/**
+ * The managed accounts' role and system privilege grants, looked up by grantee in IN lists (the dictionary
+ * is indexed by grantee), several lists per call: linear in the number of accounts, unlike paging a join.
+ */
+async function readGrants(
+  ords: OrdsClient,
+  grantees: readonly string[],
+  managed: ReadonlyMap<string, Grantable>,
+  page: number,
+  deadline: Date | null,
+  into: Map<string, Grantable[]>,
+): Promise<void> {
+  const add = (grantee: unknown, key: string) => {
     const g = managed.get(key);
     if (!g || typeof grantee !== "string") return;
-    const list = state.grants.get(grantee);
+    const list = into.get(grantee);
     if (list) list.push(g);
-    else state.grants.set(grantee, [g]);
+    else into.set(grantee, [g]);
   };
-  const handlers = [
-    (row: Record<string, unknown>) => {
-      const r = parseRegistryRow(row);
-      state.byIamUser.set(r.iamUserId, r);
-      state.byDbName.set(r.dbUsername, r);
-    },
-    (row: Record<string, unknown>) => state.dbUsers.set(String(row.username), String(row.account_status)),
-    (row: Record<string, unknown>) => addGrant(row.grantee, `role:${String(row.granted_role)}`),
-    (row: Record<string, unknown>) => addGrant(row.grantee, `privilege:${String(row.privilege)}`),
-  ];
-  const consume = (offsetIndex: number) => (i: number, rows: Record<string, unknown>[]) => {
-    const h = handlers[i + offsetIndex];
-    if (h) for (const row of rows) h(row);
+  const perCall = GRANTEES_PER_LIST * LISTS_PER_CALL;
+  for (let start = 0; start < grantees.length; start += perCall) {
+    const sqls: string[] = [];
+    const binds: Bind[] = [];
+    for (let l = 0; l * GRANTEES_PER_LIST < Math.min(perCall, grantees.length - start); l++) {
+      const list = grantees.slice(start + l * GRANTEES_PER_LIST, start + (l + 1) * GRANTEES_PER_LIST);
+      const names = list.map((_, i) => `:g${l}_${i}`).join(", ");
+      list.forEach((value, i) => binds.push({ name: `g${l}_${i}`, data_type: "VARCHAR2", value }));
+      sqls.push(`SELECT GRANTEE, GRANTED_ROLE FROM DBA_ROLE_PRIVS WHERE GRANTEE IN (${names})`);
+      sqls.push(`SELECT GRANTEE, PRIVILEGE FROM DBA_SYS_PRIVS WHERE GRANTEE IN (${names})`);
+    }
+    const results = await ords.queries(sqls, binds, deadline, { offset: 0, limit: page });
+    for (const [k, first] of results.entries()) {
+      const take = (rows: Record<string, unknown>[]) => {
+        for (const row of rows) add(row.grantee, k % 2 === 0 ? `role:${String(row.granted_role)}` : `privilege:${String(row.privilege)}`);
+      };
+      take(first.rows);
+      // Rare: accounts holding very many grants overflow one page; that list is paged on its own.
+      const own = binds.filter((b) => b.name.startsWith(`g${Math.floor(k / 2)}_`));
+      for (let r = first, offset = page; r.hasMore; offset += page) {
+        [r] = (await ords.queries([sqls[k] as string], own, deadline, { offset, limit: page })) as [QueryResult];
+        take(r.rows);
+      }
+    }
+  }
+}
+
+/** Registry rows, database users and the managed accounts' grants: read in pages, no per-account calls. */
+export async function readActual(
+  ords: OrdsClient,
+  managed: ReadonlyMap<string, Grantable>,
+  deadline: Date | null,
+  page = ORDS_PAGE,
+): Promise<ActualState> {
+  const state: ActualState = { byIamUser: new Map(), byDbName: new Map(), dbUsers: new Map(), grants: new Map(), registryMissing: false };
+  const onRegistry = (row: Record<string, unknown>) => {
+    const r = parseRegistryRow(row);
+    state.byIamUser.set(r.iamUserId, r);
+    state.byDbName.set(r.dbUsername, r);
   };
+  const onUser = (row: Record<string, unknown>) => state.dbUsers.set(String(row.username), String(row.account_status));
   try {
-    await pageAll(ords, [REGISTRY_SQL, USERS_SQL, ROLES_SQL, PRIVS_SQL], deadline, consume(0));
+    await pageAll(ords, [REGISTRY_SQL, USERS_SQL], page, deadline, (i, rows) => rows.forEach(i === 0 ? onRegistry : onUser));
   } catch (err) {
     if (!(err instanceof OraError) || err.code !== ORA_TABLE_MISSING) throw err;
     // First run on this database: nothing is managed yet, so only the database users matter.
     state.byIamUser.clear();
     state.byDbName.clear();
     state.dbUsers.clear();
-    state.grants.clear();
     state.registryMissing = true;
-    await pageAll(ords, [USERS_SQL], deadline, consume(1));
+    await pageAll(ords, [USERS_SQL], page, deadline, (_, rows) => rows.forEach(onUser));
   }
+  const grantees = [...state.byDbName.keys()].filter((name) => state.dbUsers.has(name));
+  await readGrants(ords, grantees, managed, page, deadline, state.grants);
   return state;
 }
 
