@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark of the project in one run, each figure against a baseline measured in the
  * same run. Prints the Markdown report on stdout (progress on stderr) and writes it to bench/results/latest.md.
- * `--quick` takes fewer samples (a couple of minutes); the full run stays within ~10 minutes on 2 cores.
+ * `--quick` takes fewer samples and skips reconcile at 100k users (a few minutes); the full run takes ~10 minutes
+ * on 2 cores, half of it reconciling 100k users.
  */
 import { Command } from "commander";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import { buildVariants } from "./builds";
 import { bundleSizeRows, NAIVE_DEFINITION } from "./bundle-size";
 import { machineLine, renderReport, rowsSection, type Row, type Section } from "./lib/report";
 import { benchLoad, type LoadOptions } from "./load";
+import { benchReconcile } from "./reconciliation";
 import { benchRemoteCalls } from "./remote-calls";
 import { benchStartup } from "./startup";
 import { benchSynth } from "./synth";
@@ -22,10 +24,11 @@ export interface Plan {
   load: LoadOptions;
   warmEvents: number;
   synthRuns: number;
+  reconcileSizes: number[];
 }
 
-export const FULL: Plan = { name: "full", startupRuns: 7, load: { rounds: 5, usersPerRound: 100 }, warmEvents: 20, synthRuns: 5 };
-export const QUICK: Plan = { name: "quick", startupRuns: 3, load: { rounds: 3, usersPerRound: 20 }, warmEvents: 5, synthRuns: 2 };
+export const FULL: Plan = { name: "full", startupRuns: 7, load: { rounds: 5, usersPerRound: 100 }, warmEvents: 20, synthRuns: 5, reconcileSizes: [1000, 10000, 100000] };
+export const QUICK: Plan = { name: "quick", startupRuns: 3, load: { rounds: 3, usersPerRound: 20 }, warmEvents: 5, synthRuns: 2, reconcileSizes: [1000, 10000] };
 
 export const DEFAULT_OUT = resolve(__dirname, "results/latest.md");
 
@@ -48,6 +51,8 @@ export async function runBenchmarks(plan: Plan, progress: (step: string) => void
     rows.push(benchSynth(plan.synthRuns));
     progress("remote calls per event");
     const calls = await benchRemoteCalls(builds, plan.warmEvents);
+    progress(`reconcile at ${plan.reconcileSizes.join(", ")} users (bench/reconcile.ts)`);
+    const reconcile = await benchReconcile(plan.reconcileSizes);
     const sections: Section[] = [
       rowsSection("Function, bundle and infrastructure", rows, [
         "Every ratio is ours ÷ baseline, both measured in this run on this machine; below 1× means ours is smaller or faster.",
@@ -58,6 +63,7 @@ export async function runBenchmarks(plan: Plan, progress: (step: string) => void
         `Load average (1/5/15 min) at start: ${loadBefore}; at end: ${load()}. The machine is shared, so compare ratios rather than absolute times.`,
       ]),
       calls,
+      reconcile,
     ];
     return renderReport({ mode: plan.name, machine: machineLine(), seconds: (performance.now() - t0) / 1000, sections });
   } finally {
@@ -68,7 +74,7 @@ export async function runBenchmarks(plan: Plan, progress: (step: string) => void
 if (require.main === module) {
   new Command("bench")
     .description("Benchmark iam-adb-sync against baselines measured in the same run; prints a Markdown report")
-    .option("--quick", "fewer runs and events (a couple of minutes)", false)
+    .option("--quick", "fewer runs and events, reconcile up to 10k users (a few minutes)", false)
     .option("--out <file>", "where to write the report", DEFAULT_OUT)
     .action(async (opts: { quick: boolean; out: string }) => {
       const report = await runBenchmarks(opts.quick ? QUICK : FULL, (step) => process.stderr.write(`bench: ${step}…\n`));

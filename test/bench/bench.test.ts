@@ -29,7 +29,7 @@ describe("bench helpers", () => {
 });
 
 describe("npm run bench, with tiny counts", () => {
-  const tiny: Plan = { name: "tiny", startupRuns: 1, load: { rounds: 1, usersPerRound: 2 }, warmEvents: 2, synthRuns: 1 };
+  const tiny: Plan = { name: "tiny", startupRuns: 1, load: { rounds: 1, usersPerRound: 2 }, warmEvents: 2, synthRuns: 1, reconcileSizes: [1000] };
   let report = "";
   beforeAll(async () => {
     report = await runBenchmarks(tiny);
@@ -66,5 +66,13 @@ describe("npm run bench, with tiny counts", () => {
     const warm = row("warm: createuser");
     expect(warm.slice(0, 2)).toEqual([0, 0]);
     expect(warm[5]).toBe(warm.slice(0, 5).reduce((a, b) => a + b, 0));
+  });
+
+  it("includes reconcile time, memory and calls from bench/reconcile.ts", () => {
+    expect(report).toContain("## Reconciliation at 1,000 users");
+    const rec = tables(report)[2];
+    expect(rec[0]).toEqual(expect.arrayContaining(["users", "phase", "peak RSS (MB)", "ORDS calls"]));
+    const initial = rec.find((r) => r.some((c) => c.startsWith("initial")))!;
+    expect(initial[0]).toBe("1,000");
   });
 });
