@@ -25,10 +25,26 @@ export interface ScenarioOptions {
 export interface Scenario {
   scim: ScimServer;
   ords: OrdsServer;
+  /** The function config (as ctx.config would hold it) that points at these servers. */
+  raw: Record<string, string>;
   config: ProvisionConfig;
   /** Fresh clients for one run (their call counters start at 0). */
   clients(log: Logger): { ords: OrdsClient; scim: ScimClient };
   close(): Promise<void>;
+}
+
+/** Clients for a scenario's servers from its raw config (also from another process). */
+export function scenarioClients(raw: Record<string, string>, log: Logger): { config: ProvisionConfig; clients: () => { ords: OrdsClient; scim: ScimClient } } {
+  const config = loadConfig(raw);
+  const domainUrl = config.IDENTITY_DOMAIN_URL as string;
+  const tokens = new TokenSource({ tokenUrl: `${domainUrl}/oauth2/v1/token`, ...CLIENT, scope: SCIM_SCOPE });
+  return {
+    config,
+    clients: () => ({
+      ords: new OrdsClient({ url: config.ORDS_URL, auth: { kind: "basic", ...DEFAULT_ADMIN }, log, timeoutMs: 600_000 }),
+      scim: new ScimClient({ domainUrl, tokens, pageSize: config.RECONCILE_PAGE, timeoutMs: 600_000 }),
+    }),
+  };
 }
 
 export async function startScenario(o: ScenarioOptions): Promise<Scenario> {
@@ -45,7 +61,7 @@ export async function startScenario(o: ScenarioOptions): Promise<Scenario> {
     const name = scim.store.groups.get(id)?.displayName as string;
     mapping[name] = SCENARIO_ROLES.slice(0, (i % SCENARIO_ROLES.length) + 1);
   });
-  const config = loadConfig({
+  const raw = {
     ORDS_URL: ords.url,
     ORDS_AUTH: "basic",
     ORDS_SECRET_OCID: "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaasandboxords",
@@ -54,16 +70,13 @@ export async function startScenario(o: ScenarioOptions): Promise<Scenario> {
     RECONCILE_GUARD_SHARE: "1",
     RECONCILE_GUARD_MAX: String(o.users),
     ...o.config,
-  });
-  const tokens = new TokenSource({ tokenUrl: `${scim.url}/oauth2/v1/token`, ...CLIENT, scope: SCIM_SCOPE });
+  };
   return {
     scim,
     ords,
-    config,
-    clients: (log) => ({
-      ords: new OrdsClient({ url: ords.url, auth: { kind: "basic", ...DEFAULT_ADMIN }, log, timeoutMs: 600_000 }),
-      scim: new ScimClient({ domainUrl: scim.url, tokens, pageSize: config.RECONCILE_PAGE, timeoutMs: 600_000 }),
-    }),
+    raw,
+    config: loadConfig(raw),
+    clients: (log) => scenarioClients(raw, log).clients(),
     close: async () => {
       await scim.close();
       await ords.close();
