@@ -7,8 +7,8 @@ import type { Section } from "./lib/report";
 const run = promisify(execFile);
 
 /**
- * Reconcile time, memory and ORDS/SCIM calls per size, from bench/reconcile.ts (which starts one process per
- * size so each peak RSS is that size's own); its Markdown table goes into the report as it is.
+ * Reconcile time, memory and ORDS/SCIM calls per size, from bench/reconcile.ts (its own processes per size);
+ * its Markdown table goes into the report as it is.
  */
 export async function benchReconcile(sizes: readonly number[]): Promise<Section> {
   const script = join(__dirname, "reconcile.ts");
@@ -25,7 +25,7 @@ export async function benchReconcile(sizes: readonly number[]): Promise<Section>
     title: `Reconciliation at ${sizes.map((n) => n.toLocaleString("en")).join(" / ")} users`,
     table,
     notes: [
-      "From bench/reconcile.ts: one process per size with the loopback SCIM and ORDS servers in it, so peak RSS includes their in-memory data; users/20 groups, every group mapped, two groups per user.",
+      "From bench/reconcile.ts, whose header describes the set-up (users/20 groups, every group mapped, two groups per user, loopback SCIM and ORDS) and how peak RSS is taken.",
       "\"time vs 1k\" is the ratio against the same phase at the smallest size of this run; \"baseline: SCIM page-through\" is a bare read of every user, no planning and no database.",
     ],
   };
