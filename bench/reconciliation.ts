@@ -26,7 +26,7 @@ export async function benchReconcile(sizes: readonly number[]): Promise<Section>
     table,
     notes: [
       "From bench/reconcile.ts, whose header describes the set-up (users/20 groups, every group mapped, two groups per user, loopback SCIM and ORDS) and how peak RSS is taken.",
-      "\"time vs 1k\" is the ratio against the same phase at the smallest size of this run; \"baseline: SCIM page-through\" is a bare read of every user, no planning and no database.",
+      "The time ratio is against the same phase at the smallest size of this run; \"baseline: SCIM page-through\" is a bare read of every user, no planning and no database.",
     ],
   };
 }
