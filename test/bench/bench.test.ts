@@ -39,6 +39,18 @@ describe("npm run bench, with tiny counts", () => {
     expect(report).toMatch(/^# iam-adb-sync benchmarks\n\n\d{4}-\d\d-\d\dT\S+Z · node v\d+\.\d+\.\d+ · \d+ cores .* · tiny run in \d+ s\n/);
   });
 
+  it("writes well-formed tables: every row as wide as its header, no empty cell", () => {
+    const all = tables(report);
+    expect(all).toHaveLength(3);
+    for (const t of all) {
+      expect(t.length).toBeGreaterThan(1);
+      for (const r of t) {
+        expect(r).toHaveLength(t[0].length);
+        for (const c of r) expect(c).not.toBe("");
+      }
+    }
+  });
+
   it("reports every measure against a baseline from the same run, with a ratio and a run count", () => {
     const [main] = tables(report);
     expect(main[0]).toEqual(["measure", "ours", "baseline", "ours ÷ baseline", "runs", "note"]);
