@@ -45,7 +45,8 @@ export class FunctionImage extends Construct {
       compartmentId: props.compartmentId,
       displayName: repoName,
       isPublic: false,
-      // Tags are content addresses, so they never need to move.
+      // Content-addressed tags never move in normal use; mutability lets an unchanged bundle on an updated base
+      // image be re-pushed under its tag instead of failing the deploy.
       isImmutable: false,
     });
     const host = `ocir.${props.region}.oci.oraclecloud.com`;
