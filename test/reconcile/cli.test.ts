@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { promisify, stripVTControlCharacters } from "node:util";
 
 const run = promisify(execFile);
 const CLI = join(__dirname, "../../function/cli/reconcile.ts");
 /** The table's border colours are ANSI codes; the assertions read the text. */
-const plain = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, "");
+const plain = stripVTControlCharacters;
 const cli = (...args: string[]) => run(process.execPath, ["--import", "tsx", CLI, ...args], { env: { ...process.env, LOG_LEVEL: "silent" }, maxBuffer: 1 << 24 });
 
 describe("npm run reconcile (CLI)", () => {
