@@ -31,6 +31,8 @@ describe("reconcile through the bundled function (fdk listener)", () => {
       OCI_SECRETS_ENDPOINT: oci.url,
       IDENTITY_DOMAIN_URL: land.scim.url,
       RECONCILE_SECRET_OCID: SCIM_SECRET_OCID,
+      OCI_OBJECTSTORAGE_ENDPOINT: oci.url,
+      AUDIT_BUCKET: "iam-adb-sync-audit",
       LOG_LEVEL: "info",
     });
   });
@@ -57,7 +59,13 @@ describe("reconcile through the bundled function (fdk listener)", () => {
     const again = await fn.invoke({ action: "reconcile", dryRun: false, force: false });
     expect(again.json).toMatchObject({ outcome: "unchanged", accountsToChange: 0, unchanged: 2 });
 
-    const text = fn.output() + dry.body + applied.body;
+    const audit = oci.objects.json("iam-adb-sync-audit") as Record<string, unknown>[];
+    expect(audit.map((r) => [r.action, r.outcome])).toEqual([
+      ["reconcile", "planned"],
+      ["reconcile", "applied"],
+      ["reconcile", "unchanged"],
+    ]);
+    const text = fn.output() + dry.body + applied.body + JSON.stringify(audit);
     for (const secret of [SCIM_CLIENT.clientSecret, DEFAULT_CLIENT.clientSecret]) expect(text).not.toContain(secret);
     expect(fn.output()).toMatch(/"msg":"reconcile applied"/);
   });
