@@ -29,6 +29,15 @@ export interface FunctionAppProps {
 }
 
 /**
+ * V8 sizes its heap from the host's memory, not the container's, and lets garbage pile up past a 128 MB shape
+ * (bench: 173 MiB peak uncapped, 117 MiB with these flags at 128 MB). Half the shape for the old space leaves
+ * room for the node binary, buffers and the young generation.
+ */
+export function nodeOptionsFor(memoryMb: number): string {
+  return `--max-old-space-size=${Math.floor(memoryMb / 2)} --max-semi-space-size=${memoryMb <= 256 ? 1 : 4}`;
+}
+
+/**
  * One Functions application in the private subnet and one function per role, all running the same image.
  * Shared config sits on the application, FUNCTION_ROLE and role-specific keys on each function; both maps are
  * checked against the OCI 4 KB limit at synth.
@@ -48,7 +57,7 @@ export class FunctionApp extends Construct {
       config: renderConfig(props.config),
     });
     for (const spec of props.functions) {
-      const config: Record<string, ConfigValue> = { FUNCTION_ROLE: spec.role, ...spec.config };
+      const config: Record<string, ConfigValue> = { FUNCTION_ROLE: spec.role, NODE_OPTIONS: nodeOptionsFor(props.memoryMb), ...spec.config };
       assertConfigFits(`function ${spec.name}`, config);
       this.functions[spec.role] = new FunctionsFunction(this, spec.role, {
         applicationId: this.application.id,

@@ -54,13 +54,15 @@ describe("function app construct", () => {
     });
   });
 
-  it("deploys one image several times, differing only in FUNCTION_ROLE (+ AG_SYSTEMS for the templates)", () => {
+  it("deploys one image several times, differing only in FUNCTION_ROLE (+ AG_SYSTEMS for the templates) and a heap cap sized to the shape", () => {
     const fns = byRole(prod);
     expect(Object.keys(fns).sort()).toEqual(["ag-request", "ag-response", "ag-schema", "ag-test", "provision"]);
     const images = new Set(Object.values(fns).map((f) => f.image));
     expect(images.size).toBe(1);
     expect(fns["ag-schema"].display_name).toBe("grc-schema-template");
-    expect(Object.keys(fns["ag-test"].config as object).sort()).toEqual(["AG_SYSTEMS", "FUNCTION_ROLE"]);
+    expect(Object.keys(fns["ag-test"].config as object).sort()).toEqual(["AG_SYSTEMS", "FUNCTION_ROLE", "NODE_OPTIONS"]);
+    expect((fns.provision.config as Record<string, string>).NODE_OPTIONS).toBe("--max-old-space-size=256 --max-semi-space-size=4");
+    expect((byRole(example).provision.config as Record<string, string>).NODE_OPTIONS).toMatch(/^--max-old-space-size=\d+ /);
     const ag = environmentInput("prod-eu").accessGovernance as { systems: unknown[] };
     expect(JSON.parse((fns["ag-test"].config as Record<string, string>).AG_SYSTEMS)).toEqual(ag.systems);
     expect(fns.provision).toMatchObject({ memory_in_mbs: "512", timeout_in_seconds: 300 });
