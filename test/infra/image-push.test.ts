@@ -123,17 +123,25 @@ describe("daemonless image build and push (real docker-registry on loopback)", (
     return { calls, onRequest: (m: string, p: string) => void calls.push(`${m} ${p}`) };
   };
 
-  it("layers the bundle on the base, pushes it through token auth and reads back exactly that image", async () => {
-    const bundle = fixtureBundle("module.exports = 'first';\n");
+  /** Pushes a bundle on the seeded base to the token-auth registry under its content tag. */
+  const pushToTarget = (bundle: string, dst: ReturnType<typeof counted>, chunkSize?: number) => {
     const tag = imageTag(bundle, `${source.host}/fnproject/node:20`, "linux/amd64");
-    const dst = counted();
-    const result = await pushImage({
+    const result = pushImage({
       bundleDir: bundle,
       baseImage: `${source.host}/fnproject/node:20`,
       target: { host: target.host, repository: "ns/iam-adb-sync/function", tag },
       source: { plainHttp: true },
-      destination: { plainHttp: true, credentials: target.credentials, onRequest: dst.onRequest },
+      destination: { plainHttp: true, credentials: target.credentials, onRequest: dst.onRequest, chunkSize },
     });
+    return { tag, result };
+  };
+
+  it("layers the bundle on the base, pushes it through token auth and reads back exactly that image", async () => {
+    const bundle = fixtureBundle("module.exports = 'first';\n");
+    const dst = counted();
+    const pushed = pushToTarget(bundle, dst);
+    const { tag } = pushed;
+    const result = await pushed.result;
     expect(result.manifestUploaded).toBe(true);
     expect(result.uploadedBlobs).toHaveLength(4); // two base layers copied across, bundle layer, config
     expect(result.image).toBe(`${target.host}/ns/iam-adb-sync/function:${tag}@${result.digest}`);
@@ -170,15 +178,8 @@ describe("daemonless image build and push (real docker-registry on loopback)", (
 
   it("pushes nothing on a second run of the same bundle", async () => {
     const bundle = fixtureBundle("module.exports = 'first';\n");
-    const tag = imageTag(bundle, `${source.host}/fnproject/node:20`, "linux/amd64");
     const dst = counted();
-    const result = await pushImage({
-      bundleDir: bundle,
-      baseImage: `${source.host}/fnproject/node:20`,
-      target: { host: target.host, repository: "ns/iam-adb-sync/function", tag },
-      source: { plainHttp: true },
-      destination: { plainHttp: true, credentials: target.credentials, onRequest: dst.onRequest },
-    });
+    const result = await pushToTarget(bundle, dst).result;
     expect(result.uploadedBlobs).toEqual([]);
     expect(result.reusedBlobs).toHaveLength(4);
     expect(result.manifestUploaded).toBe(false);
@@ -189,15 +190,10 @@ describe("daemonless image build and push (real docker-registry on loopback)", (
 
   it("uploads only the new layer and config when the bundle changes, in chunks when asked", async () => {
     const bundle = fixtureBundle(`module.exports = '${"second ".repeat(4000)}';\n`);
-    const tag = imageTag(bundle, `${source.host}/fnproject/node:20`, "linux/amd64");
     const dst = counted();
-    const result = await pushImage({
-      bundleDir: bundle,
-      baseImage: `${source.host}/fnproject/node:20`,
-      target: { host: target.host, repository: "ns/iam-adb-sync/function", tag },
-      source: { plainHttp: true },
-      destination: { plainHttp: true, credentials: target.credentials, onRequest: dst.onRequest, chunkSize: 128 },
-    });
+    const pushed = pushToTarget(bundle, dst, 128);
+    const { tag } = pushed;
+    const result = await pushed.result;
     expect(result.uploadedBlobs).toHaveLength(2);
     expect(result.reusedBlobs).toEqual(base.amd64.layers);
     expect(dst.calls.filter((c) => c.startsWith("PATCH ")).length).toBeGreaterThan(1);
