@@ -91,6 +91,8 @@ export class IamAdbSyncStack extends TerraformStack {
       auditNamespace: audit ? { expression: namespace, maxBytes: MAX_NAMESPACE_BYTES } : undefined,
     });
     const functions: FunctionSpec[] = [{ name: `${prefix}-provision`, role: "provision" }];
+    // A schedule (OCI Resource Scheduler, not in the pinned provider schema) can invoke this one with any body.
+    if (env.reconcile.secretOcid) functions.push({ name: `${prefix}-reconcile`, role: "reconcile" });
     if (env.accessGovernance.enabled) functions.push(...accessGovernanceFunctions(env.accessGovernance.systems));
     const app = new FunctionApp(this, "functions", {
       prefix,

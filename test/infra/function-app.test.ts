@@ -56,7 +56,8 @@ describe("function app construct", () => {
 
   it("deploys one image several times, differing only in FUNCTION_ROLE (+ AG_SYSTEMS for the templates) and a heap cap sized to the shape", () => {
     const fns = byRole(prod);
-    expect(Object.keys(fns).sort()).toEqual(["ag-request", "ag-response", "ag-schema", "ag-test", "provision"]);
+    expect(Object.keys(fns).sort()).toEqual(["ag-request", "ag-response", "ag-schema", "ag-test", "provision", "reconcile"]);
+    expect(fns.reconcile.display_name).toBe("iam-adb-sync-prod-eu-reconcile");
     const images = new Set(Object.values(fns).map((f) => f.image));
     expect(images.size).toBe(1);
     expect(fns["ag-schema"].display_name).toBe("grc-schema-template");

@@ -36,6 +36,7 @@ describe("environment stack", () => {
       "ag-schema",
       "ag-test",
       "provision",
+      "reconcile",
     ]);
     expect(String(example.doc.output.image_ref.value)).toMatch(/\/iam-adb-sync-example\/function:b-[0-9a-f]{40}$/);
   });

@@ -1,5 +1,5 @@
 import { startOciServer, type OciServer } from "../servers/oci/server";
-import { startFunction, type FnReply, type RunningFunction } from "../support/fdk-harness";
+import { replyBody, startFunction, type FnReply, type RunningFunction } from "../support/fdk-harness";
 import { ORDS_SECRET_OCID } from "../support/local-stack";
 import { DEFAULT_CLIENT } from "../servers/ords";
 import { ROLE_MAP, SCIM_CLIENT, startLandscape, type Landscape } from "./support";
@@ -7,7 +7,7 @@ import { ROLE_MAP, SCIM_CLIENT, startLandscape, type Landscape } from "./support
 /** A non-2xx reply: the fdk answers 502 with our JSON body in `detail`. */
 const failure = (r: FnReply): { status: number; body: Record<string, unknown> } => ({
   status: r.status,
-  body: JSON.parse(String((r.json as { detail?: string }).detail ?? "").replace(/^InvocationFailed: /, "")) as Record<string, unknown>,
+  body: replyBody(r),
 });
 
 const SCIM_SECRET_OCID = "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaascimclient";
@@ -16,6 +16,17 @@ describe("reconcile through the bundled function (fdk listener)", () => {
   let land: Landscape;
   let oci: OciServer;
   let fn: RunningFunction;
+  const fnConfig = () => ({
+    ORDS_URL: land.ords.url,
+    ORDS_SECRET_OCID,
+    GROUP_ROLE_MAP: JSON.stringify(ROLE_MAP),
+    OCI_SECRETS_ENDPOINT: oci.url,
+    IDENTITY_DOMAIN_URL: land.scim.url,
+    RECONCILE_SECRET_OCID: SCIM_SECRET_OCID,
+    OCI_OBJECTSTORAGE_ENDPOINT: oci.url,
+    AUDIT_BUCKET: "iam-adb-sync-audit",
+    LOG_LEVEL: "info",
+  });
   beforeAll(async () => {
     land = await startLandscape();
     oci = await startOciServer();
@@ -23,18 +34,7 @@ describe("reconcile through the bundled function (fdk listener)", () => {
     oci.secrets.set(SCIM_SECRET_OCID, JSON.stringify(SCIM_CLIENT));
     land.addUser("alice@example.com", ["DB-Readers"]);
     land.addUser("bob@example.com", ["DB-Writers"]);
-    fn = await startFunction({
-      ...oci.env,
-      ORDS_URL: land.ords.url,
-      ORDS_SECRET_OCID,
-      GROUP_ROLE_MAP: JSON.stringify(ROLE_MAP),
-      OCI_SECRETS_ENDPOINT: oci.url,
-      IDENTITY_DOMAIN_URL: land.scim.url,
-      RECONCILE_SECRET_OCID: SCIM_SECRET_OCID,
-      OCI_OBJECTSTORAGE_ENDPOINT: oci.url,
-      AUDIT_BUCKET: "iam-adb-sync-audit",
-      LOG_LEVEL: "info",
-    });
+    fn = await startFunction({ ...oci.env, ...fnConfig() });
   });
   afterAll(async () => {
     await fn.stop();
@@ -94,5 +94,22 @@ describe("reconcile through the bundled function (fdk listener)", () => {
     expect(down.status).toBe(502);
     expect(down.body).toMatchObject({ outcome: "failed", error: "unavailable", retryable: true });
     expect(land.status("ALICE_EXAMPLE_COM")).toBe("OPEN");
+  });
+
+  it("a FUNCTION_ROLE=reconcile deployment reconciles on an empty body (what a scheduler sends), guard included, and refuses events", async () => {
+    const config = { ...oci.env, ...fnConfig(), FUNCTION_ROLE: "reconcile", DRY_RUN: "true" };
+    const scheduled = await startFunction(config);
+    try {
+      // The previous test removed both IAM users: a scheduled run still stops at the deletion guard…
+      expect(replyBody(await scheduled.invoke(""))).toMatchObject({ action: "reconcile", outcome: "guard_tripped", dryRun: true });
+      // …and an explicit request body is still honoured.
+      const forced = await scheduled.invoke({ action: "reconcile", force: true });
+      expect(forced.status).toBe(200);
+      expect(forced.json).toMatchObject({ action: "reconcile", outcome: "planned", dryRun: true });
+      const event = replyBody(await scheduled.invoke({ cloudEventsVersion: "0.1", eventType: "x", eventID: "e1", data: {} }));
+      expect(event).toMatchObject({ error: "invalid_request", message: expect.stringMatching(/this function only reconciles/) });
+    } finally {
+      await scheduled.stop();
+    }
   });
 });

@@ -1,10 +1,7 @@
-import { ConfigError } from "../config/load";
 import { parseEvent } from "../events/parse";
-import { createLogger } from "../log/logger";
-import { TransientError } from "../net/retry";
 import type { Invocation, Reply } from "../runtime/invocation";
-import { servicesFor, type Services } from "../runtime/services";
-import { SqlValueError } from "../sql/quote";
+import { describeFailure, servicesOrFailure } from "../runtime/failure";
+import type { Services } from "../runtime/services";
 import { processEvent, type EventResult } from "./pipeline";
 import { handleReconcile } from "../reconcile/handler";
 import { parseReconcileRequest } from "../reconcile/request";
@@ -17,19 +14,6 @@ const STATUS: Record<EventResult["outcome"], number> = {
   refused: 409,
   failed: 422,
 };
-
-/** Errors we know the meaning of; their messages are ours and carry no secret. Anything else is opaque. */
-function describe(err: unknown): { status: number; error: string; message: string; retryable: boolean } {
-  const e = err instanceof Error ? err : new Error(String(err));
-  if (e instanceof ConfigError) return { status: 500, error: "config_invalid", message: e.message, retryable: false };
-  if (e instanceof SqlValueError) return { status: 409, error: "name_refused", message: e.message, retryable: false };
-  if (e instanceof TransientError || (e as { transient?: boolean }).transient === true) {
-    return { status: 503, error: "unavailable", message: e.message, retryable: true };
-  }
-  const known = ["SecretError", "OrdsError", "OraError", "TokenError", "IdentityError", "AuthError", "OciRequestError", "ZodError"];
-  if (known.includes(e.name)) return { status: 502, error: e.name.replace(/Error$/, "").toLowerCase() + "_failed", message: e.message, retryable: false };
-  return { status: 500, error: "internal", message: "unexpected error (see the function log)", retryable: false };
-}
 
 async function audit(svc: Services, record: Record<string, unknown> & { eventId: string }): Promise<string | undefined> {
   if (!svc.audit) return undefined;
@@ -46,14 +30,9 @@ export async function handleProvision(inv: Invocation): Promise<Reply> {
   const reconcileRequest = parseReconcileRequest(inv.body);
   if (reconcileRequest.kind !== "not_reconcile") return handleReconcile(inv, reconcileRequest);
   const started = Date.now();
-  let svc: Services;
-  try {
-    svc = servicesFor(inv.config);
-  } catch (err) {
-    const d = describe(err);
-    createLogger("info").error({ callId: inv.callId, error: d.error }, d.message);
-    return { status: d.status, body: { error: d.error, message: d.message } };
-  }
+  const loaded = servicesOrFailure(inv);
+  if ("failure" in loaded) return { status: loaded.failure.status, body: { error: loaded.failure.error, message: loaded.failure.message } };
+  const { svc } = loaded;
   const { log } = svc;
   const parsed = parseEvent(inv.body);
   if (parsed.kind === "invalid") {
@@ -73,7 +52,7 @@ export async function handleProvision(inv: Invocation): Promise<Reply> {
     status = STATUS[result.outcome];
     body = { eventId: event.eventId, eventType: event.eventType, action: event.action, dryRun: svc.config.DRY_RUN, ...result };
   } catch (err) {
-    const d = describe(err);
+    const d = describeFailure(err);
     if (d.error === "internal") log.error({ eventId: event.eventId, err }, "unexpected failure");
     status = d.status;
     body = { eventId: event.eventId, eventType: event.eventType, action: event.action, outcome: "failed", ...d, principal: { iamUserId: event.user.id } };

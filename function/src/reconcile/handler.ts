@@ -1,8 +1,5 @@
-import { ConfigError } from "../config/load";
-import { createLogger } from "../log/logger";
-import { TransientError } from "../net/retry";
 import type { Invocation, Reply } from "../runtime/invocation";
-import { servicesFor, type Services } from "../runtime/services";
+import { describeFailure, servicesOrFailure } from "../runtime/failure";
 import type { RequestParse } from "./request";
 import { planStatements, reconcile, type ReconcileOutcome } from "./run";
 import { scimClientFor } from "./scim-source";
@@ -23,31 +20,17 @@ function capped<T>(list: readonly T[]): { items: T[]; omitted: number } {
   return { items: list.slice(0, LIST_CAP), omitted: Math.max(0, list.length - LIST_CAP) };
 }
 
-/** Errors whose messages are ours (no secrets); anything else is reported without its message. */
-function describe(err: unknown): { status: number; error: string; message: string; retryable: boolean } {
-  const e = err instanceof Error ? err : new Error(String(err));
-  if (e instanceof ConfigError) return { status: 500, error: "config_invalid", message: e.message, retryable: false };
-  if (e instanceof TransientError || (e as { transient?: boolean }).transient === true) {
-    return { status: 503, error: "unavailable", message: e.message, retryable: true };
-  }
-  const known = ["ScimError", "SecretError", "OrdsError", "OraError", "TokenError", "SqlValueError"];
-  if (known.includes(e.name)) return { status: 502, error: e.name.replace(/Error$/, "").toLowerCase() + "_failed", message: e.message, retryable: false };
-  return { status: 500, error: "internal", message: "unexpected error (see the function log)", retryable: false };
-}
-
 /** The provisioning function's reconcile payload: a full synchronisation run within this invocation. */
 export async function handleReconcile(inv: Invocation, parsed: Exclude<RequestParse, { kind: "not_reconcile" }>): Promise<Reply> {
   if (parsed.kind === "invalid") return { status: 400, body: { action: "reconcile", outcome: "invalid", error: "invalid_request", message: parsed.error } };
   const { request } = parsed;
   const started = Date.now();
-  let svc: Services;
-  try {
-    svc = servicesFor(inv.config);
-  } catch (err) {
-    const d = describe(err);
-    createLogger("info").error({ callId: inv.callId, error: d.error }, d.message);
-    return { status: d.status, body: { action: "reconcile", outcome: "failed", error: d.error, message: d.message } };
+  const loaded = servicesOrFailure(inv);
+  if ("failure" in loaded) {
+    const f = loaded.failure;
+    return { status: f.status, body: { action: "reconcile", outcome: "failed", error: f.error, message: f.message } };
   }
+  const { svc } = loaded;
   const { log } = svc;
   // DRY_RUN in the function config is a safety switch: a request cannot turn it off.
   const dryRun = svc.config.DRY_RUN || request.dryRun === true;
@@ -69,7 +52,7 @@ export async function handleReconcile(inv: Invocation, parsed: Exclude<RequestPa
       scimCalls = scim.calls;
     }
   } catch (err) {
-    const d = describe(err);
+    const d = describeFailure(err);
     if (d.error === "internal") log.error({ callId: inv.callId, err }, "unexpected reconcile failure");
     status = d.status;
     body = { action: "reconcile", outcome: "failed", dryRun, ...d, hint: "nothing after the last checkpoint was changed; run again to continue" };

@@ -31,3 +31,17 @@ export function parseReconcileRequest(body: string): RequestParse {
       : (issue?.message ?? "invalid reconcile request");
   return { kind: "invalid", error };
 }
+
+/**
+ * The body a `reconcile` deployment receives: schedulers may send nothing at all, so an empty body (or `{}`)
+ * is a plain reconcile run; anything else must be a reconcile request.
+ */
+export function parseScheduledRequest(body: string): Exclude<RequestParse, { kind: "not_reconcile" }> {
+  const trimmed = body.trim();
+  if (trimmed === "" || trimmed === "{}") return { kind: "ok", request: { action: "reconcile" } };
+  const parsed = parseReconcileRequest(body);
+  if (parsed.kind === "not_reconcile") {
+    return { kind: "invalid", error: 'this function only reconciles: send an empty body or {"action":"reconcile","dryRun":…,"force":…}' };
+  }
+  return parsed;
+}

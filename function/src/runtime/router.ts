@@ -1,8 +1,10 @@
 import { handleTemplateInvocation } from "../governance";
 import { handleProvision } from "../provision/handler";
+import { handleReconcile } from "../reconcile/handler";
+import { parseScheduledRequest } from "../reconcile/request";
 import type { Invocation, Reply } from "./invocation";
 
-const ROLES = ["provision", "ag-schema", "ag-request", "ag-response", "ag-test"] as const;
+const ROLES = ["provision", "reconcile", "ag-schema", "ag-request", "ag-response", "ag-test"] as const;
 
 /** Which job this deployment of the bundle does: the same image is deployed once per role. */
 export async function route(inv: Invocation): Promise<Reply> {
@@ -10,6 +12,9 @@ export async function route(inv: Invocation): Promise<Reply> {
   switch (role) {
     case "provision":
       return handleProvision(inv);
+    case "reconcile":
+      // A deployment for schedulers: every invocation is a reconcile run, whatever (if anything) the body says.
+      return handleReconcile(inv, parseScheduledRequest(inv.body));
     case "ag-schema":
     case "ag-request":
     case "ag-response":
