@@ -14,6 +14,7 @@ import { bundleFunction } from "../build/bundle";
 import { replyBody } from "../../test/support/fdk-harness";
 import { exampleEvent, startLocalStack } from "../../test/support/local-stack";
 import { diff, snapshot } from "./sandbox/accounts";
+import { accessGovernanceChapter, reconcileChapter } from "./sandbox/chapters";
 import { synthesizeAll } from "./sandbox/synth-summary";
 
 export const ROOT = resolve(__dirname, "../..");
@@ -36,6 +37,14 @@ const OUTCOME_COLOUR: Record<string, (s: string) => string> = {
   failed: pc.red,
 };
 
+function printChanges(before: ReturnType<typeof snapshot>, after: ReturnType<typeof snapshot>): void {
+  const changes = diff(before, after);
+  if (changes.length === 0) return;
+  const t = new Table({ head: ["account", "change", "detail"], style: style() });
+  for (const c of changes) t.push([c.account, c.change, c.detail]);
+  console.log(t.toString().replace(/^/gm, "    "));
+}
+
 async function main(opts: { stay: boolean; synth: boolean }): Promise<void> {
   const t0 = Date.now();
   const { bytes } = await bundleFunction();
@@ -57,18 +66,32 @@ async function main(opts: { stay: boolean; synth: boolean }): Promise<void> {
       console.log(`\n${pc.bold(`${i + 1}/${story.length}`)} ${chapter.say}`);
       const why = body.reason ?? body.message ?? "";
       console.log(`    ${colour(outcome.padEnd(9))} ${pc.dim(String(why))}`);
-      const changes = diff(before, snapshot(stack.ords.db));
-      if (changes.length) {
-        const t = new Table({ head: ["account", "change", "detail"], style: style() });
-        for (const c of changes) t.push([c.account, c.change, c.detail]);
-        console.log(t.toString().replace(/^/gm, "    "));
-      }
+      printChanges(before, snapshot(stack.ords.db));
       if (outcome === "failed") unexpected++;
+    }
+
+    console.log(`\n${pc.bold("Reconcile")} (the FUNCTION_ROLE=reconcile deployment, invoked by a schedule with an empty body)`);
+    let beforeReconcile = snapshot(stack.ords.db);
+    const rec = await reconcileChapter(stack, () => (beforeReconcile = snapshot(stack.ords.db)));
+    for (const line of rec.says) console.log(pc.dim(`    drift: ${line}`));
+    const recOutcome = String(rec.reply.outcome ?? "failed");
+    console.log(`    ${(OUTCOME_COLOUR[recOutcome] ?? pc.red)(recOutcome.padEnd(9))} ${pc.dim(`${rec.reply.accountsToChange ?? "?"} accounts to change, ${rec.reply.unchanged ?? "?"} unchanged`)}`);
+    printChanges(beforeReconcile, snapshot(stack.ords.db));
+    if (recOutcome !== "applied") unexpected++;
+
+    const ag = await accessGovernanceChapter(stack);
+    const auth = (ag.headers as { name: string; value: string }[] | undefined)?.find((h) => h.name.toLowerCase() === "authorization");
+    console.log(`\n${pc.bold("Access Governance")} (grc-request-template for AutonomousDB / DatabaseAccount / SEARCH)`);
+    if (ag.error) {
+      console.log(pc.red(`    ${ag.error}: ${ag.message}`));
+      unexpected++;
+    } else {
+      console.log(`    ${ag.method} ${ag.uri?.scheme}://${ag.uri?.host}${ag.uri?.path}  paging ${ag.paginationType ?? "none"}  Authorization ${auth ? `${auth.value.split(" ")[0]} ********` : pc.red("missing")}`);
     }
 
     const accounts = new Table({ head: ["database account", "managed", "status", "grants", "objects"], style: style() });
     for (const [name, a] of snapshot(stack.ords.db)) accounts.push([name, a.managed ? "yes" : pc.dim("no"), a.status, a.grants.join(", "), String(a.objects)]);
-    console.log(`\n${pc.bold("Database after the story")}\n${accounts.toString()}`);
+    console.log(`\n${pc.bold("Database at the end")}\n${accounts.toString()}`);
     const audits = stack.oci.objects.list("iam-adb-sync-audit").length;
     console.log(pc.dim(`audit records written to Object Storage: ${audits}; ORDS calls: ${stack.ords.stats.sqlRequests}; tokens: ${stack.ords.stats.tokenRequests}`));
 
@@ -88,8 +111,8 @@ async function main(opts: { stay: boolean; synth: boolean }): Promise<void> {
     }
     const seconds = ((Date.now() - t0) / 1000).toFixed(1);
     const summary = Object.entries(tally).map(([k, v]) => `${v} ${k}`).join(", ");
-    const verdict = unexpected === 0 ? pc.green("✔ sandbox OK") : pc.red(`✘ ${unexpected} events failed`);
-    console.log(`\n${verdict}: ${story.length} events (${summary}) in ${seconds}s`);
+    const verdict = unexpected === 0 ? pc.green("✔ sandbox OK") : pc.red(`✘ ${unexpected} steps failed`);
+    console.log(`\n${verdict}: ${story.length} events (${summary}), a reconcile run and an Access Governance template, in ${seconds}s`);
     if (unexpected > 0) process.exitCode = 1;
     if (opts.stay) {
       console.log(pc.bold(`\nSandbox is up. Send events with: npm run invoke -- examples/events/createuser.json   (Ctrl-C stops)`));

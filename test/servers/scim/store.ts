@@ -86,14 +86,15 @@ export class ScimStore {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  createUser(input: UserInput): UserRecord {
+  /** `ocid` lets a test give the user the OCID IAM events carry for it (generated otherwise). */
+  createUser(input: UserInput & { ocid?: string }): UserRecord {
     const key = input.userName.toLowerCase();
     if (this.userNames.has(key)) throw new ScimConflict(`userName ${input.userName} is already in use`, 409, "uniqueness");
     const n = ++this.seq;
     const t = this.now();
     const user: UserRecord = {
       id: hexId(0x5553, n),
-      ocid: `ocid1.user.oc1..aaaaaaaa${n.toString(36).padStart(12, "0")}`,
+      ocid: input.ocid ?? `ocid1.user.oc1..aaaaaaaa${n.toString(36).padStart(12, "0")}`,
       userName: input.userName,
       givenName: input.givenName,
       familyName: input.familyName,
