@@ -5,6 +5,15 @@ import { join, resolve } from "node:path";
 /** Where the function image's files are assembled: func.js (the whole function) + func.yaml + package.json. */
 export const DIST_DIR = resolve(__dirname, "../../dist/function");
 
+/** How every bundle of ours is built: one minified CommonJS file for Node 20, nothing left external. */
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  minify: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+} as const;
+
 /**
  * Bundles function/src/main.ts and every dependency into one minified CommonJS file, so the image needs
  * no node_modules. The OCI SDK pulls in optional modules it never uses on this path; they are marked
@@ -16,11 +25,7 @@ export async function bundleFunction(outDir: string = DIST_DIR): Promise<{ file:
   await build({
     entryPoints: [resolve(__dirname, "../src/main.ts")],
     outfile: file,
-    bundle: true,
-    minify: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
+    ...BUNDLE_OPTIONS,
     sourcemap: false,
     legalComments: "none",
     logLevel: "warning",

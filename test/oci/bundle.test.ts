@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { BUNDLE_OPTIONS } from "../../function/build/bundle";
 import { startOciServer, type OciServer } from "../servers/oci/server";
 
 /**
@@ -26,11 +27,7 @@ beforeAll(async () => {
   await build({
     entryPoints: [join(__dirname, "fixtures", "oci-smoke.ts")],
     outfile: file,
-    bundle: true,
-    minify: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
+    ...BUNDLE_OPTIONS,
     logLevel: "error",
   });
 });

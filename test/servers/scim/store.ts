@@ -74,6 +74,12 @@ function hexId(kind: number, n: number): string {
   return b.toString("hex");
 }
 
+/** The descriptive fields a create or a full replace (PUT) takes as given. */
+function profileOf(input: UserInput) {
+  const { userName, givenName, familyName, displayName, email, title, userType, employeeNumber, department } = input;
+  return { userName, givenName, familyName, displayName, email, title, userType, employeeNumber, department };
+}
+
 export class ScimStore {
   readonly users = new Map<string, UserRecord>();
   readonly groups = new Map<string, GroupRecord>();
@@ -95,15 +101,7 @@ export class ScimStore {
     const user: UserRecord = {
       id: hexId(0x5553, n),
       ocid: input.ocid ?? `ocid1.user.oc1..aaaaaaaa${n.toString(36).padStart(12, "0")}`,
-      userName: input.userName,
-      givenName: input.givenName,
-      familyName: input.familyName,
-      displayName: input.displayName,
-      email: input.email,
-      title: input.title,
-      userType: input.userType,
-      employeeNumber: input.employeeNumber,
-      department: input.department,
+      ...profileOf(input),
       active: input.active ?? true,
       locked: input.locked ?? false,
       lockReason: input.lockReason,
@@ -129,15 +127,7 @@ export class ScimStore {
     this.userNames.delete(user.userName.toLowerCase());
     this.userNames.set(newKey, id);
     Object.assign(user, {
-      userName: input.userName,
-      givenName: input.givenName,
-      familyName: input.familyName,
-      displayName: input.displayName,
-      email: input.email,
-      title: input.title,
-      userType: input.userType,
-      employeeNumber: input.employeeNumber,
-      department: input.department,
+      ...profileOf(input),
       active: input.active ?? user.active,
       locked: input.locked ?? user.locked,
       lockReason: input.lockReason ?? user.lockReason,

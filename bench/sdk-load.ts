@@ -1,6 +1,6 @@
 /**
  * Cold-start cost of the OCI SDK, printed as a Markdown table (measures, asserts nothing; run with
- * `npx tsx test/oci/measure-sdk-load.ts`). Each figure is the median of several fresh node processes:
+ * `npm run bench:sdk-load`). Each figure is the median of several fresh node processes:
  * 1. `require` of each SDK package from node_modules;
  * 2. loading an esbuild bundle of the OCI leaf modules as written (SDK imported lazily), against a bundle
  *    that imports the same SDK packages eagerly: the difference is what lazy loading saves at cold start.
@@ -10,8 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildSync } from "esbuild";
+import { BUNDLE_OPTIONS } from "../function/build/bundle";
 
-const ROOT = resolve(__dirname, "../..");
+const ROOT = resolve(__dirname, "..");
 const RUNS = Number(process.env.RUNS ?? 7);
 const SDK = ["oci-common", "oci-secrets", "oci-objectstorage", "oci-identity", "oci-identitydomains"];
 
@@ -27,7 +28,7 @@ function bundle(dir: string, name: string, source: string): string {
   const entry = join(dir, `${name}.ts`);
   writeFileSync(entry, source);
   const outfile = join(dir, `${name}.js`);
-  buildSync({ entryPoints: [entry], outfile, bundle: true, minify: true, platform: "node", target: "node20", format: "cjs", logLevel: "error", nodePaths: [join(ROOT, "node_modules")] });
+  buildSync({ entryPoints: [entry], outfile, ...BUNDLE_OPTIONS, logLevel: "error", nodePaths: [join(ROOT, "node_modules")] });
   return outfile;
 }
 
