@@ -81,6 +81,15 @@ describe("IAM events → database accounts (bundled function, fdk socket, loopba
     expect(s.ords.db.user("CAROL_SMITH_EXAMPLE_COM")).toBeDefined();
   });
 
+  it("a membership that arrives before its user's create event creates the account; the create then changes nothing", async () => {
+    const add = exampleEvent("addusertogroup-bob-writers") as Record<string, any>;
+    const first = await s.send(add);
+    expect(body(first)).toMatchObject({ outcome: "applied", principal: { dbUsername: "BOB", group: "DB-Writers" } });
+    expect(s.ords.db.rolesOf("BOB")).toEqual(["SALES_READ", "SALES_WRITE"]);
+    expect(body(await s.send("createuser-camelcase-audit"))).toMatchObject({ outcome: "unchanged" });
+    expect(s.ords.db.rolesOf("BOB")).toEqual(["SALES_READ", "SALES_WRITE"]);
+  });
+
   it("refuses a hostile name with a 400 and changes nothing", async () => {
     const before = s.ords.stats.sqlRequests;
     const r = await s.send("hostile-name");
