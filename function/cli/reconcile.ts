@@ -4,18 +4,17 @@ import cliProgress from "cli-progress";
 import Table from "cli-table3";
 import { Command, InvalidArgumentError } from "commander";
 import pc from "picocolors";
-import { z } from "zod";
 import { provisioningConfig } from "../../infra/config/function-config";
 import { ENVIRONMENTS_DIR, loadEnvironmentFile } from "../../infra/config/load-environment";
 import { applyDrift, startScenario } from "../../test/reconcile/scenario";
 import { loadConfig, type ProvisionConfig } from "../src/config/load";
 import { createLogger, type Logger } from "../src/log/logger";
-import { TokenSource } from "../src/oauth/token-source";
+import { ordsClientFromSecret } from "../src/ords/from-secret";
 import { OrdsClient } from "../src/ords/client";
 import { planStatements, reconcile, type ReconcileOptions, type ReconcileResult } from "../src/reconcile/run";
 import type { ScimClient } from "../src/reconcile/scim-client";
 import { scimClientFor } from "../src/reconcile/scim-source";
-import { parseSecretJson, type SecretReader } from "../src/secrets";
+import type { SecretReader } from "../src/secrets";
 
 /**
  * `npm run reconcile -- --env <name> [--dry-run] [--force]`: one reconciliation run from this machine.
@@ -70,8 +69,6 @@ async function profileSecrets(profile: string, region: string): Promise<SecretRe
   };
 }
 
-const ordsOAuth = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
-const ordsBasic = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
 async function environmentTarget(name: string, o: Options, log: Logger): Promise<Target> {
   const file = resolve(ENVIRONMENTS_DIR, `${name}.json`);
@@ -90,15 +87,7 @@ async function environmentTarget(name: string, o: Options, log: Logger): Promise
   const config = loadConfig(raw);
   const secrets = await profileSecrets(env.ociConfigProfile, env.region);
   const text = await secrets.read(config.ORDS_SECRET_OCID);
-  let ords: OrdsClient;
-  if (config.ORDS_AUTH === "oauth") {
-    const c = parseSecretJson(text, ordsOAuth, "ORDS OAuth client secret");
-    const tokens = new TokenSource({ tokenUrl: `${config.ORDS_URL}/oauth/token`, clientId: c.clientId, clientSecret: c.clientSecret });
-    ords = new OrdsClient({ url: config.ORDS_URL, auth: { kind: "oauth", tokens }, log });
-  } else {
-    const c = parseSecretJson(text, ordsBasic, "ORDS database user secret");
-    ords = new OrdsClient({ url: config.ORDS_URL, auth: { kind: "basic", username: c.username, password: c.password }, log });
-  }
+  const ords = ordsClientFromSecret(text, config, log);
   return { config, ords, scim: await scimClientFor(config, secrets), drift: [], close: async () => undefined };
 }
 

@@ -1,14 +1,12 @@
-import { z } from "zod";
 import { createAuditSink, type AuditSink } from "../audit";
 import { loadConfig, type ProvisionConfig } from "../config/load";
 import { createIdentityLookup, type IdentityLookup } from "../identity";
 import { createLogger, type Logger } from "../log/logger";
 import { TokenSource } from "../oauth/token-source";
-import { OrdsClient } from "../ords/client";
-import { createSecretReader, parseSecretJson, type SecretReader } from "../secrets";
+import type { OrdsClient } from "../ords/client";
+import { ordsClientFromSecret } from "../ords/from-secret";
+import { createSecretReader, type SecretReader } from "../secrets";
 
-const oauthSecret = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
-const basicSecret = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
 /** Everything an invocation needs that outlives it: built once per configuration, reused while warm. */
 export interface Services {
@@ -47,22 +45,11 @@ function build(config: ProvisionConfig): Services {
       const text = await secrets.read(config.ORDS_SECRET_OCID);
       if (client?.secretText === text) return client.ords;
       sqlCallsOfOldClients += client?.ords.sqlCalls ?? 0;
-      let ords: OrdsClient;
-      if (config.ORDS_AUTH === "oauth") {
-        const c = parseSecretJson(text, oauthSecret, "ORDS OAuth client secret");
-        let source = tokens.get(c.clientId);
-        if (!source) {
-          source = new TokenSource(
-            { tokenUrl: `${config.ORDS_URL}/oauth/token`, clientId: c.clientId, clientSecret: c.clientSecret },
-            { maxLifetimeSeconds: config.CACHE_TTL_SECONDS || undefined },
-          );
-          tokens.set(c.clientId, source);
-        }
-        ords = new OrdsClient({ url: config.ORDS_URL, auth: { kind: "oauth", tokens: source }, log });
-      } else {
-        const c = parseSecretJson(text, basicSecret, "ORDS database user secret");
-        ords = new OrdsClient({ url: config.ORDS_URL, auth: { kind: "basic", username: c.username, password: c.password }, log });
-      }
+      const ords = ordsClientFromSecret(text, config, log, (clientId, make) => {
+        let source = tokens.get(clientId);
+        if (!source) tokens.set(clientId, (source = make()));
+        return source;
+      });
       client = { secretText: text, ords };
       return ords;
     },
