@@ -1,29 +1,36 @@
 /**
- * The CDKTF app: one stack per infra/environments/<name>.json. Every file is validated before anything is
- * synthesized. The function bundle is rebuilt first (a separate process: infra never imports function code) so
- * the image tag always matches the code being deployed; IAM_ADB_SYNC_SKIP_BUNDLE=1 skips that when
- * dist/function is known to be fresh. IAM_ADB_SYNC_ENVIRONMENTS_DIR points at another folder of environment files.
+ * The CDKTF app: one stack per infra/environments/<name>.json (two with tenancyResources "separate": <name> and
+ * <name>-tenancy). Every file is validated first and all broken ones are reported together;
+ * IAM_ADB_SYNC_ENVIRONMENT=<name> synthesizes that environment alone (the others are not read). The function
+ * bundle and the config contract are rebuilt first (separate processes: infra never imports function code) so
+ * the image tag always matches the code being deployed; IAM_ADB_SYNC_SKIP_BUNDLE=1 skips that when dist/ is
+ * known to be fresh. IAM_ADB_SYNC_ENVIRONMENTS_DIR points at another folder of environment files.
  */
 import { App } from "cdktf";
 import { execFileSync } from "node:child_process";
 import { resolve } from "node:path";
 import { ENVIRONMENTS_DIR, loadAllEnvironments } from "./config/load-environment";
-import { IamAdbSyncStack } from "./stack";
+import { IamAdbSyncStack, TenancyStack } from "./stack";
 
 const ROOT = resolve(__dirname, "..");
 const BUNDLE_DIR = "dist/function";
 
-function buildBundle(): void {
+function build(script: string): void {
   const tsx = resolve(ROOT, "node_modules/tsx/dist/cli.mjs");
-  execFileSync(process.execPath, [tsx, "function/build/bundle.ts"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync(process.execPath, [tsx, script], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
 }
 
 function main(): void {
-  const environments = loadAllEnvironments(process.env.IAM_ADB_SYNC_ENVIRONMENTS_DIR || ENVIRONMENTS_DIR);
-  if (process.env.IAM_ADB_SYNC_SKIP_BUNDLE !== "1") buildBundle();
+  const only = process.env.IAM_ADB_SYNC_ENVIRONMENT || undefined;
+  const environments = loadAllEnvironments(process.env.IAM_ADB_SYNC_ENVIRONMENTS_DIR || ENVIRONMENTS_DIR, only);
+  if (process.env.IAM_ADB_SYNC_SKIP_BUNDLE !== "1") {
+    build("function/build/bundle.ts");
+    build("function/build/config-contract.ts");
+  }
   const app = new App();
   for (const env of environments) {
-    new IamAdbSyncStack(app, env.name, env.config, { bundleDir: BUNDLE_DIR, bundleDirAbs: resolve(ROOT, BUNDLE_DIR) });
+    const stack = new IamAdbSyncStack(app, env.name, env.config, { bundleDir: BUNDLE_DIR, bundleDirAbs: resolve(ROOT, BUNDLE_DIR) });
+    if (env.config.tenancyResources === "separate") new TenancyStack(app, env.name, env.config, stack);
   }
   app.synth();
 }

@@ -1,22 +1,22 @@
-import { Aspects, Fn, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, dependable, Fn, TerraformOutput, TerraformStack, type TerraformProvider } from "cdktf";
 import type { Construct } from "constructs";
 import { DataOciDatabaseAutonomousDatabase } from "./.gen/providers/oci/data-oci-database-autonomous-database";
 import { DataOciObjectstorageNamespace } from "./.gen/providers/oci/data-oci-objectstorage-namespace";
 import { OciProvider } from "./.gen/providers/oci/provider";
-import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { configureBackend, TENANCY_SUFFIX } from "./backend";
 import type { Environment } from "./config/environment-schema";
 import { provisioningConfig, type ConfigValue } from "./config/function-config";
-import { accessGovernanceFunctions, AccessGovernancePolicy, referencedSecrets } from "./constructs/access-governance";
+import { accessGovernanceFunctions, referencedSecrets } from "./constructs/access-governance";
 import { FunctionAlarms } from "./constructs/alarms";
-import { AuditBucket } from "./constructs/audit-bucket";
-import { IamEventsRule } from "./constructs/events-rule";
 import { FreeformTags } from "./constructs/freeform-tags";
 import { FunctionApp, type FunctionSpec } from "./constructs/function-app";
 import { FunctionImage } from "./constructs/function-image";
-import { IamPolicies } from "./constructs/iam-policies";
+import type { RoleGrants } from "./constructs/iam-policies";
 import { FunctionLogging } from "./constructs/logging";
 import { Network } from "./constructs/network";
+import { ReconcileSchedule } from "./constructs/reconcile-schedule";
+import { TenancyResources, type WorkloadRefs } from "./constructs/tenancy-resources";
 import { VaultSecrets } from "./constructs/vault-secrets";
 
 export interface StackOptions {
@@ -31,27 +31,35 @@ const MAX_OCID_BYTES = 255;
 const MAX_URL_BYTES = 512;
 const MAX_NAMESPACE_BYTES = 64;
 
-/** From the stack's working directory (cdktf.out/stacks/<name>) back to the repository root. */
-const TO_REPO_ROOT = "../../..";
+/** The deployment region's provider (default) and the home region's (alias "home": IAM and the Events rule). */
+function providers(stack: TerraformStack, env: Environment): { home: TerraformProvider } {
+  const common = { tenancyOcid: env.tenancyOcid, configFileProfile: env.ociConfigProfile };
+  new OciProvider(stack, "oci", { ...common, region: env.region });
+  const home = new OciProvider(stack, "oci-home", { ...common, region: env.homeRegion ?? env.region, alias: "home" });
+  return { home };
+}
 
-/** Everything one environment needs, from network to alarms, in one Terraform stack. */
+function tag(stack: TerraformStack, env: Environment, name: string): void {
+  Aspects.of(stack).add(new FreeformTags({ ...env.tags, "managed-by": "iam-adb-sync", environment: name }));
+}
+
+/**
+ * Everything one environment needs, from network to alarms. With tenancyResources "separate", the dynamic
+ * groups, policies, Events rule and audit bucket go to a second stack (TenancyStack) instead.
+ */
 export class IamAdbSyncStack extends TerraformStack {
+  /** What the tenancy-level resources need from this stack. */
+  readonly workload: WorkloadRefs;
+
   constructor(scope: Construct, name: string, env: Environment, opts: StackOptions) {
     super(scope, name);
     const prefix = env.resourcePrefix;
     const compartmentId = env.compartmentOcid;
-    const tenancyId = env.tenancyOcid;
-
-    this.configureBackend(name, env.state);
-    new OciProvider(this, "oci", {
-      region: env.region,
-      tenancyOcid: tenancyId,
-      configFileProfile: env.ociConfigProfile,
-    });
-    new NullProvider(this, "null");
+    configureBackend(this, name, env);
+    const { home } = providers(this, env);
     new RandomProvider(this, "random");
 
-    const namespace = new DataOciObjectstorageNamespace(this, "namespace", { compartmentId: tenancyId }).namespace;
+    const namespace = new DataOciObjectstorageNamespace(this, "namespace", { compartmentId: env.tenancyOcid }).namespace;
     const secrets = new VaultSecrets(this, "secrets", {
       prefix,
       compartmentId,
@@ -68,91 +76,103 @@ export class IamAdbSyncStack extends TerraformStack {
       bundleDir: opts.bundleDir,
       bundleDirAbs: opts.bundleDirAbs,
       baseImage: env.function.baseImage,
+      baseRegistryAuth: env.function.baseRegistryAuth,
       shape: env.function.shape,
       registryAuth: env.function.registryAuth,
       ociConfigProfile: env.ociConfigProfile,
     });
-    const audit = env.audit.enabled
-      ? new AuditBucket(this, "audit", {
-          prefix,
-          compartmentId,
-          namespace,
-          region: env.region,
-          ociConfigProfile: env.ociConfigProfile,
-          retentionDays: env.audit.retentionDays,
-          kmsKeyId: env.audit.kmsKeyOcid,
-        })
-      : undefined;
-
+    const auditBucket = `${prefix}-audit`;
     const config = provisioningConfig(env, {
       ordsUrl: this.ordsUrl(env),
-      ordsSecretId: deferred(secrets.ordsSecretId, MAX_OCID_BYTES),
-      auditBucket: audit?.bucketName,
-      auditNamespace: audit ? { expression: namespace, maxBytes: MAX_NAMESPACE_BYTES } : undefined,
+      ordsSecretId: deferred(secrets.ordsSecretId, MAX_OCID_BYTES, "ocid1.vaultsecret.oc1..deploytime"),
+      auditBucket: env.audit.enabled ? auditBucket : undefined,
+      auditNamespace: env.audit.enabled ? { expression: namespace, maxBytes: MAX_NAMESPACE_BYTES, example: "namespace" } : undefined,
     });
+    const reconcile = env.reconcile.secretOcid !== undefined;
     const functions: FunctionSpec[] = [{ name: `${prefix}-provision`, role: "provision" }];
-    // A schedule (OCI Resource Scheduler, not in the pinned provider schema) can invoke this one with any body.
-    if (env.reconcile.secretOcid) functions.push({ name: `${prefix}-reconcile`, role: "reconcile" });
+    if (reconcile) functions.push({ name: `${prefix}-reconcile`, role: "reconcile" });
     if (env.accessGovernance.enabled) functions.push(...accessGovernanceFunctions(env.accessGovernance.systems));
+
+    // Included: the tenancy-level resources live here; the functions wait for the audit emptier, so a destroy
+    // removes every writer before the emptier runs.
+    const included = env.tenancyResources === "included";
     const app = new FunctionApp(this, "functions", {
       prefix,
       compartmentId,
       subnetId: network.subnetId,
       shape: env.function.shape,
       image: image.imageRef,
-      imagePushed: image.push,
+      imageDigest: image.digest,
+      after: [image.push],
       memoryMb: env.function.memoryMb,
       timeoutSeconds: env.function.timeoutSeconds,
       config,
       functions,
     });
-    const provision = app.functions.provision;
-    const events = new IamEventsRule(this, "events", { prefix, tenancyId, functionId: provision.id });
+    const fnId = (role: string) => app.functions[role].id;
+    const schedule =
+      reconcile && env.reconcile.intervalHours > 0
+        ? new ReconcileSchedule(this, "reconcile-schedule", {
+            prefix,
+            compartmentId,
+            functionId: fnId("reconcile"),
+            intervalHours: env.reconcile.intervalHours,
+          })
+        : undefined;
+    const ordsSecret = { id: secrets.ordsSecretId, compartmentId: secrets.ordsSecretCompartmentId };
+    const roles: RoleGrants[] = [
+      { role: "provision", functionIds: [fnId("provision")], secrets: [ordsSecret], writesAudit: true, readsIdentity: env.provisioning.nameLookup },
+    ];
+    if (reconcile) {
+      roles.push({
+        role: "reconcile",
+        functionIds: [fnId("reconcile")],
+        secrets: [ordsSecret, { id: env.reconcile.secretOcid as string }],
+        writesAudit: true,
+        readsIdentity: false,
+      });
+    }
+    if (env.accessGovernance.enabled) {
+      roles.push({
+        role: "ag",
+        functionIds: functions.filter((f) => f.role.startsWith("ag-")).map((f) => fnId(f.role)),
+        secrets: referencedSecrets(env.accessGovernance.systems).map((id) => ({ id })),
+        writesAudit: false,
+        readsIdentity: false,
+      });
+    }
+    this.workload = {
+      provisionFunctionId: fnId("provision"),
+      roles,
+      networkCompartmentId: network.compartmentId,
+      scheduleId: schedule?.schedule.id,
+    };
+    if (included) {
+      const tenancy = new TenancyResources(this, "tenancy", { env, namespace, workload: this.workload, home });
+      if (tenancy.audit) for (const f of Object.values(app.functions)) f.dependsOn = [...(f.dependsOn ?? []), dependable(tenancy.audit.emptier)];
+      new TerraformOutput(this, "events_rule_id", { value: tenancy.events.rule.id });
+    }
+
     const logging = new FunctionLogging(this, "logging", {
       prefix,
       compartmentId,
       applicationId: app.application.id,
       retentionDays: env.logging.retentionDays,
     });
-    new IamPolicies(this, "iam", {
-      prefix,
-      tenancyId,
-      compartmentId,
-      region: env.region,
-      networkCompartmentId: network.compartmentId,
-      ordsSecret: { id: secrets.ordsSecretId, compartmentId: secrets.ordsSecretCompartmentId },
-      otherSecretIds: [
-        ...(env.reconcile.secretOcid ? [env.reconcile.secretOcid] : []),
-        ...(env.accessGovernance.enabled ? referencedSecrets(env.accessGovernance.systems) : []),
-      ],
-      audit: audit ? { bucketName: audit.bucketName, kmsKeyId: env.audit.kmsKeyOcid } : undefined,
-      nameLookup: env.provisioning.nameLookup,
-    });
-    if (env.accessGovernance.enabled) {
-      new AccessGovernancePolicy(this, "access-governance", {
-        prefix,
-        tenancyId,
-        compartmentId,
-        instanceId: env.accessGovernance.instanceOcid,
-      });
-    }
     if (env.alarms.enabled) {
-      const ids = Object.fromEntries(functions.map((f) => [f.name, app.functions[f.role].id]));
+      const ids = Object.fromEntries(functions.map((f) => [f.name, fnId(f.role)]));
       new FunctionAlarms(this, "alarms", { prefix, compartmentId, email: env.alarms.email, functionIds: ids });
     }
 
     new TerraformOutput(this, "application_id", { value: app.application.id });
-    new TerraformOutput(this, "function_ids", {
-      value: Object.fromEntries(functions.map((f) => [f.role, app.functions[f.role].id])),
-    });
-    new TerraformOutput(this, "events_rule_id", { value: events.rule.id });
+    new TerraformOutput(this, "function_ids", { value: Object.fromEntries(functions.map((f) => [f.role, fnId(f.role)])) });
     new TerraformOutput(this, "invoke_log_id", { value: logging.invokeLog.id });
     new TerraformOutput(this, "log_group_id", { value: logging.logGroup.id });
-    new TerraformOutput(this, "audit_bucket", { value: audit ? audit.bucketName : "" });
+    new TerraformOutput(this, "audit_bucket", { value: env.audit.enabled ? auditBucket : "" });
     new TerraformOutput(this, "image_ref", { value: image.imageRef });
+    new TerraformOutput(this, "image_digest", { value: image.digest });
     new TerraformOutput(this, "ords_secret_id", { value: secrets.ordsSecretId });
-
-    Aspects.of(this).add(new FreeformTags({ ...env.tags, "managed-by": "iam-adb-sync", environment: name }));
+    tag(this, env, name);
   }
 
   /** The ORDS URL of the REST-enabled schema: given, or read from the Autonomous Database at deploy time. */
@@ -164,33 +184,29 @@ export class IamAdbSyncStack extends TerraformStack {
     });
     // connection_urls[0].ords_url is the instance's …/ords/ base.
     const base = Fn.trimsuffix(Fn.lookup(Fn.element(adb.connectionUrls, 0), "ords_url", ""), "/");
-    return { expression: `${base}/${alias}`, maxBytes: MAX_URL_BYTES };
+    return { expression: `${base}/${alias}`, maxBytes: MAX_URL_BYTES, example: `https://deploy-time.adb.oraclecloudapps.com/ords/${alias}` };
   }
+}
 
-  private configureBackend(name: string, state: Environment["state"]): void {
-    if (state.backend === "local") {
-      // Relative to the stack directory: the state file sits in the repository root, outside cdktf.out.
-      new LocalBackend(this, { path: `${TO_REPO_ROOT}/${state.path ?? `terraform.${name}.tfstate`}` });
-      return;
-    }
-    // OCI Object Storage through its S3-compatible API (credentials: an OCI customer secret key in
-    // AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
-    new S3Backend(this, {
-      bucket: state.bucket,
-      key: state.key ?? `${name}/terraform.tfstate`,
-      region: state.region,
-      endpoints: { s3: `https://${state.namespace}.compat.objectstorage.${state.region}.oraclecloud.com` },
-      usePathStyle: true,
-      skipRegionValidation: true,
-      skipCredentialsValidation: true,
-      skipRequestingAccountId: true,
-      skipMetadataApiCheck: true,
-      skipS3Checksum: true,
-    });
+/**
+ * The tenancy-level half of a "separate" environment, <environment>-tenancy: deployed by a tenancy
+ * administrator after the environment's stack, whose function and schedule OCIDs it reads from that stack's
+ * state (cdktf cross-stack references).
+ */
+export class TenancyStack extends TerraformStack {
+  constructor(scope: Construct, workloadName: string, env: Environment, workload: IamAdbSyncStack) {
+    const name = `${workloadName}${TENANCY_SUFFIX}`;
+    super(scope, name);
+    configureBackend(this, name, env, true);
+    const { home } = providers(this, env);
+    const namespace = new DataOciObjectstorageNamespace(this, "namespace", { compartmentId: env.tenancyOcid }).namespace;
+    const tenancy = new TenancyResources(this, "tenancy", { env, namespace, workload: workload.workload, home });
+    new TerraformOutput(this, "events_rule_id", { value: tenancy.events.rule.id });
+    tag(this, env, workloadName);
   }
 }
 
 /** A literal OCID stays literal; a reference is sized as the longest OCID. */
-function deferred(value: string, maxBytes: number): ConfigValue {
-  return value.startsWith("ocid1.") ? value : { expression: value, maxBytes };
+function deferred(value: string, maxBytes: number, example: string): ConfigValue {
+  return value.startsWith("ocid1.") ? value : { expression: value, maxBytes, example };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseImageRef } from "../image/image-ref";
+import { cidrInside, parseCidr } from "./cidr";
 
 /**
  * One deployment environment (one tenancy/region/compartment), as checked in under infra/environments/<name>.json.
@@ -61,19 +62,49 @@ const vault = z.union([
   z.object({ vaultOcid: ocid("vault"), keyOcid: ocid("key") }).strict(),
 ]);
 
+/** An IPv4 CIDR block, checked by arithmetic (octets 0-255, prefix 0-32, no host bits set). */
+const cidr = z.string().superRefine((c, ctx) => {
+  const problem = parseCidr(c).problem;
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+});
+
 const network = z.union([
   z.object({ subnetOcid: ocid("subnet"), compartmentOcid: ocid("compartment").optional() }).strict(),
   z
     .object({
       create: z
         .object({
-          vcnCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "must be an IPv4 CIDR").default("10.20.0.0/16"),
-          subnetCidr: z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, "must be an IPv4 CIDR").default("10.20.1.0/24"),
+          /** OCI VCNs take /16 to /30. */
+          vcnCidr: cidr.default("10.20.0.0/16"),
+          subnetCidr: cidr.default("10.20.1.0/24"),
         })
-        .strict(),
+        .strict()
+        .superRefine((n, ctx) => {
+          const vcn = parseCidr(n.vcnCidr);
+          if (vcn.problem === undefined && (vcn.prefix < 16 || vcn.prefix > 30)) {
+            ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["vcnCidr"], message: "an OCI VCN must be /16 to /30" });
+          }
+          if (!vcn.problem && !parseCidr(n.subnetCidr).problem && !cidrInside(n.subnetCidr, n.vcnCidr)) {
+            ctx.addIssue({
+              code: z.ZodIssueCode.custom,
+              path: ["subnetCidr"],
+              message: `${n.subnetCidr} is not inside the VCN's ${n.vcnCidr}`,
+            });
+          }
+        }),
     })
     .strict(),
 ]);
+
+/** `<repository>:<tag>@sha256:<digest>`: the tag says what it is, the digest fixes the bytes. */
+const PINNED_IMAGE = /^[^@]+:[\w][\w.-]{0,127}@sha256:[a-f0-9]{64}$/;
+
+/**
+ * Digest placeholder of the default base image: synth accepts it, deploy's preflight refuses it until
+ * `npm run image:pin -- <env>` has written the digest the registry serves for the tag.
+ */
+export const UNPINNED_DIGEST = `sha256:${"0".repeat(64)}`;
+export const DEFAULT_BASE_IMAGE = `docker.io/fnproject/node:22@${UNPINNED_DIGEST}`;
 
 /** OCI Functions allows these memory sizes (MB); synchronous invocations time out after at most 300 s. */
 const MEMORY_MB = [128, 256, 512, 1024, 2048, 3072] as const;
@@ -88,7 +119,10 @@ const functionSettings = z
     timeoutSeconds: z.number().int().min(5).max(300).default(120),
     /** Processor shape of the application; the image's platform follows it. */
     shape: z.enum(["GENERIC_X86", "GENERIC_ARM"]).default("GENERIC_X86"),
-    /** The fn Node 20 runtime image the bundle is layered on. */
+    /**
+     * The fn Node 22 runtime image the bundle is layered on, pinned: `<repository>:<tag>@sha256:<digest>` (the tag
+     * is for people, the digest is what is pulled). `npm run image:pin -- <env>` resolves the tag and writes it.
+     */
     baseImage: z
       .string()
       .refine((r) => {
@@ -98,8 +132,17 @@ const functionSettings = z
         } catch {
           return false;
         }
-      }, "must be an image reference such as docker.io/fnproject/node:20")
-      .default("docker.io/fnproject/node:20"),
+      }, "must be an image reference such as docker.io/fnproject/node:22@sha256:<digest>")
+      .refine(
+        (r) => PINNED_IMAGE.test(r),
+        "must name a tag and pin its digest: <repository>:<tag>@sha256:<64 hex> (npm run image:pin -- <env> writes it)",
+      )
+      .default(DEFAULT_BASE_IMAGE),
+    /**
+     * How the push logs in to the base image's registry: "none" (anonymous Docker Hub, the default) or "token"
+     * (a mirror such as OCIR: sensitive variables base_registry_username and base_registry_password).
+     */
+    baseRegistryAuth: z.enum(["none", "token"]).default("none"),
     /**
      * How the deploy-time image push logs in to OCIR: "token" uses the sensitive variables ocir_username and
      * ocir_auth_token; "profile" signs a registry token request with the OCI config profile's API key.
@@ -117,6 +160,8 @@ const provisioning = z
     namePrefix: z.string().regex(/^([A-Z][A-Z0-9_$#]{0,29})?$/, "must be empty or start with A-Z").default(""),
     identityDomain: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/).default("Default"),
     identityDomainUrl: httpsUrl.optional(),
+    /** The identity domain's OCID: the plan checks that its home region is the deployment region. */
+    identityDomainOcid: ocid("domain").optional(),
     accountAuth: z.enum(["iam", "password"]).default("iam"),
     deletePolicy: z.enum(["lock", "drop", "drop_cascade"]).default("lock"),
     defaultGrants: z.array(privilegeName).default(["CREATE SESSION"]),
@@ -139,6 +184,8 @@ const reconcile = z
     guardShare: z.number().min(0).max(1).optional(),
     /** …or more than this many accounts. */
     guardMax: z.number().int().min(0).optional(),
+    /** Hours between scheduled reconcile runs (OCI Resource Scheduler); 0 turns the schedule off. */
+    intervalHours: z.number().int().min(0).max(168).default(24),
   })
   .strict();
 
@@ -156,11 +203,27 @@ const logging = z
 const audit = z
   .object({
     enabled: z.boolean().default(true),
+    /** Records (and their previous versions) are deleted this many days after they are written. */
     retentionDays: z.number().int().min(1).max(36500).default(365),
+    /**
+     * Object Storage retention rule: no record, and no version of one, can be changed or deleted before it is this
+     * many days old, by anyone. Off by default; lock it in the console once you are sure (a locked rule cannot be
+     * shortened or removed).
+     */
+    retentionRuleDays: z.number().int().min(1).max(36500).optional(),
     /** Customer-managed key for the bucket; Oracle-managed encryption otherwise. */
     kmsKeyOcid: ocid("key").optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((a, ctx) => {
+    if (a.retentionRuleDays !== undefined && a.retentionRuleDays > a.retentionDays) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["retentionRuleDays"],
+        message: `must not exceed retentionDays (${a.retentionDays}): the lifecycle rule could never delete a record`,
+      });
+    }
+  });
 
 const alarms = z.discriminatedUnion("enabled", [
   z.object({ enabled: z.literal(false) }).strict(),
@@ -183,10 +246,21 @@ const accessGovernance = z.discriminatedUnion("enabled", [
 const bucketName = z.string().regex(/^[A-Za-z0-9_.-]{1,256}$/, "must be an Object Storage bucket name");
 
 /**
- * Terraform state: a local file by default, or OCI Object Storage through its S3-compatible API (cdktf 0.21 has
- * no backend class for Terraform's newer native `oci` backend).
+ * Terraform state: a local file by default; Terraform's native `oci` backend (Object Storage with locking,
+ * Terraform >= 1.12, signed with the OCI config profile); or, for older Terraform only, Object Storage through
+ * its S3-compatible API (no locking; Oracle documents it as deprecated).
  */
 const state = z.discriminatedUnion("backend", [
+  z
+    .object({
+      backend: z.literal("oci"),
+      bucket: bucketName,
+      namespace: z.string().regex(/^[a-z0-9-]{1,64}$/i, "must be an Object Storage namespace"),
+      region,
+      /** Object name of the state; defaults to <environment>/terraform.tfstate. */
+      key: z.string().min(1).optional(),
+    })
+    .strict(),
   z
     .object({
       backend: z.literal("local"),
@@ -211,10 +285,17 @@ export const environmentSchema = z
   .object({
     tenancyOcid: ocid("tenancy"),
     /**
-     * The tenancy's home region: IAM events are delivered there, an Events rule can only invoke functions in its
-     * own region, and IAM resources are written there.
+     * Where the stack runs. IAM events are delivered in the tenancy's home region and an Events rule invokes
+     * functions only in its own region, so this must be the home region; the plan checks it against the tenancy.
      */
     region,
+    /** The tenancy's home region, if you want it stated; it must equal `region` (see there). */
+    homeRegion: region.optional(),
+    /**
+     * "included": one stack holds everything. "separate": the dynamic groups, IAM policies and the Events rule go
+     * to a second stack, <environment>-tenancy, that a tenancy administrator deploys after this one.
+     */
+    tenancyResources: z.enum(["included", "separate"]).default("included"),
     compartmentOcid: ocid("compartment"),
     /** Profile in ~/.oci/config that Terraform and the image push use. */
     ociConfigProfile: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default("DEFAULT"),
@@ -237,6 +318,15 @@ export const environmentSchema = z
   })
   .strict()
   .superRefine((env, ctx) => {
+    if (env.homeRegion !== undefined && env.homeRegion !== env.region) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["region"],
+        message:
+          `must be the home region ${env.homeRegion}: IAM events are delivered only there and an Events rule ` +
+          "invokes functions only in its own region",
+      });
+    }
     if (env.secrets.ords === "create" && env.vault === undefined) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,

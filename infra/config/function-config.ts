@@ -9,8 +9,11 @@ import type { Environment } from "./environment-schema";
 /** OCI caps application config and function config at 4 KB each (UTF-8 bytes of keys and values). */
 export const OCI_CONFIG_LIMIT_BYTES = 4096;
 
-/** A config value: known now, or a Terraform expression with an upper bound on its resolved length. */
-export type ConfigValue = string | { expression: string; maxBytes: number };
+/**
+ * A config value: known now, or a Terraform expression with an upper bound on its resolved length and an
+ * example of what it resolves to (for checking the config against the function's rules at synth).
+ */
+export type ConfigValue = string | { expression: string; maxBytes: number; example: string };
 
 /** What the stack knows only as references when it maps the config. */
 export interface DeployRefs {
@@ -94,6 +97,11 @@ export function assertConfigFits(where: string, config: Record<string, ConfigVal
     throw new ConfigTooLargeError(where, total, largest);
   }
   return total;
+}
+
+/** The config as the function would see it, deploy-time values replaced by examples of their shape. */
+export function exampleConfig(config: Record<string, ConfigValue>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : v.example]));
 }
 
 /** Terraform config map values: literal strings stay, expressions become their interpolation. */

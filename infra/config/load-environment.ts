@@ -63,10 +63,41 @@ export function loadEnvironmentFile(file: string): LoadedEnvironment {
   return parseEnvironment(file, readFileSync(file, "utf8"));
 }
 
-/** Every infra/environments/*.json, sorted by name; fails on the first invalid file. */
-export function loadAllEnvironments(dir: string = ENVIRONMENTS_DIR): LoadedEnvironment[] {
+/** Every broken environment file at once, so fixing one does not merely reveal the next. */
+export class EnvironmentsError extends Error {
+  constructor(readonly errors: EnvironmentConfigError[]) {
+    super(errors.map((e) => e.message).join("\n"));
+    this.name = "EnvironmentsError";
+  }
+}
+
+/** The environment names a folder holds (file names without .json), sorted. */
+export function environmentNames(dir: string = ENVIRONMENTS_DIR): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((f) => loadEnvironmentFile(join(dir, f)));
+    .map((f) => f.replace(/\.json$/, ""))
+    .sort();
+}
+
+/**
+ * Every infra/environments/*.json, sorted by name; or only `only` (the others are not even read, so a broken
+ * file elsewhere cannot stop this one). Invalid files are reported together.
+ */
+export function loadAllEnvironments(dir: string = ENVIRONMENTS_DIR, only?: string): LoadedEnvironment[] {
+  const names = environmentNames(dir);
+  if (only !== undefined && !names.includes(only)) {
+    throw new Error(`no environment "${only}" in ${dir}; known environments: ${names.join(", ") || "(none)"}`);
+  }
+  const loaded: LoadedEnvironment[] = [];
+  const errors: EnvironmentConfigError[] = [];
+  for (const name of only === undefined ? names : [only]) {
+    try {
+      loaded.push(loadEnvironmentFile(join(dir, `${name}.json`)));
+    } catch (err) {
+      if (!(err instanceof EnvironmentConfigError)) throw err;
+      errors.push(err);
+    }
+  }
+  if (errors.length > 0) throw new EnvironmentsError(errors);
+  return loaded;
 }

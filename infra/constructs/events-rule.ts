@@ -1,3 +1,4 @@
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { EventsRule } from "../.gen/providers/oci/events-rule";
 
@@ -21,6 +22,8 @@ export interface IamEventsRuleProps {
   /** IAM events are emitted at tenancy level, so the rule lives in the root compartment. */
   tenancyId: string;
   functionId: string;
+  /** IAM events are delivered in the home region: the rule is written there. */
+  provider: TerraformProvider;
 }
 
 /** Routes exactly the handled IAM events to the provisioning function (FAAS action). */
@@ -30,6 +33,7 @@ export class IamEventsRule extends Construct {
   constructor(scope: Construct, id: string, props: IamEventsRuleProps) {
     super(scope, id);
     this.rule = new EventsRule(this, "rule", {
+      provider: props.provider,
       compartmentId: props.tenancyId,
       displayName: `${props.prefix}-iam-events`,
       description: "IAM user and group-membership changes → database account provisioning",

@@ -2,7 +2,8 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { FunctionsApplication } from "../.gen/providers/oci/functions-application";
 import { FunctionsFunction } from "../.gen/providers/oci/functions-function";
-import { assertConfigFits, renderConfig, type ConfigValue } from "../config/function-config";
+import { assertConfigFits, exampleConfig, renderConfig, type ConfigValue } from "../config/function-config";
+import { FunctionConfigRejected, functionConfigCheck } from "../contract/function-config";
 
 export interface FunctionSpec {
   /** Display name (unique in the application). */
@@ -19,8 +20,13 @@ export interface FunctionAppProps {
   subnetId: string;
   shape: "GENERIC_X86" | "GENERIC_ARM";
   image: string;
-  /** The image push; every function waits for it. */
-  imagePushed: ITerraformDependable;
+  /** Digest the push produced: the functions run exactly these bytes. */
+  imageDigest: string;
+  /**
+   * What every function waits for: the image push, and the audit emptier (so on destroy the functions, the
+   * audit writers, are gone before the emptier runs).
+   */
+  after: ITerraformDependable[];
   memoryMb: number;
   timeoutSeconds: number;
   /** Shared config for every function (the provisioning keys); checked against the 4 KB limit here. */
@@ -40,7 +46,8 @@ export function nodeOptionsFor(memoryMb: number): string {
 /**
  * One Functions application in the private subnet and one function per role, all running the same image.
  * Shared config sits on the application, FUNCTION_ROLE and role-specific keys on each function; both maps are
- * checked against the OCI 4 KB limit at synth.
+ * checked against the OCI 4 KB limit at synth, and each function's merged config against the function's own
+ * config rules (the built contract), so a config the function would refuse at run time fails synth instead.
  */
 export class FunctionApp extends Construct {
   readonly application: FunctionsApplication;
@@ -56,17 +63,21 @@ export class FunctionApp extends Construct {
       shape: props.shape,
       config: renderConfig(props.config),
     });
+    const check = functionConfigCheck();
     for (const spec of props.functions) {
       const config: Record<string, ConfigValue> = { FUNCTION_ROLE: spec.role, NODE_OPTIONS: nodeOptionsFor(props.memoryMb), ...spec.config };
       assertConfigFits(`function ${spec.name}`, config);
+      const rejected = check(exampleConfig({ ...props.config, ...config }));
+      if (rejected) throw new FunctionConfigRejected(`function ${spec.name}`, rejected.key, rejected.message);
       this.functions[spec.role] = new FunctionsFunction(this, spec.role, {
         applicationId: this.application.id,
         displayName: spec.name,
         image: props.image,
+        imageDigest: props.imageDigest,
         memoryInMbs: String(props.memoryMb),
         timeoutInSeconds: props.timeoutSeconds,
         config: renderConfig(config),
-        dependsOn: [props.imagePushed],
+        dependsOn: props.after,
       });
     }
   }

@@ -1,8 +1,9 @@
-import { Resource as NullResource } from "@cdktf/provider-null/lib/resource";
-import { TerraformVariable } from "cdktf";
+import { DataResource } from "cdktf";
 import { Construct } from "constructs";
 import { ArtifactsContainerRepository } from "../.gen/providers/oci/artifacts-container-repository";
+import { DataOciArtifactsContainerImages } from "../.gen/providers/oci/data-oci-artifacts-container-images";
 import { imageTag } from "../image/bundle-digest";
+import { requiredOnApply, sensitiveVariable } from "./sensitive-variable";
 
 export interface FunctionImageProps {
   prefix: string;
@@ -14,7 +15,10 @@ export interface FunctionImageProps {
   bundleDir: string;
   /** Absolute path of the same directory, read at synth to compute the content tag. */
   bundleDirAbs: string;
+  /** `<repository>:<tag>@sha256:<digest>`: pinned, so the tag below changes exactly when the base does. */
   baseImage: string;
+  /** "token": the base image's registry (a mirror) wants base_registry_username / base_registry_password. */
+  baseRegistryAuth: "none" | "token";
   shape: "GENERIC_X86" | "GENERIC_ARM";
   registryAuth: "token" | "profile";
   ociConfigProfile: string;
@@ -25,16 +29,20 @@ const REPO_ROOT_FROM_STACK = "${path.module}/../../..";
 
 /**
  * The function image in an OCIR repository this stack owns. `cdktf deploy` builds and pushes it (no Docker) from
- * a provisioner whose trigger is the content tag, so a changed bundle pushes and redeploys, an unchanged one
- * does nothing.
+ * a provisioner that re-runs when the content tag changes: the tag hashes the bundle, the pinned base image and
+ * the platform, so a new bundle or a new base pushes a new tag and redeploys, an unchanged one does nothing.
+ * The repository is immutable (a tag can never be moved under a running function) and the functions run the
+ * digest the registry reports for the pushed tag.
  */
 export class FunctionImage extends Construct {
   /** `<host>/<namespace>/<repo>:<tag>`: what the functions run. */
   readonly imageRef: string;
+  /** The pushed manifest's digest, read back from OCIR after the push (the functions' image_digest). */
+  readonly digest: string;
   readonly tag: string;
   readonly repository: ArtifactsContainerRepository;
   /** The push step; functions depend on it so they never point at an image that is not there yet. */
-  readonly push: NullResource;
+  readonly push: DataResource;
 
   constructor(scope: Construct, id: string, props: FunctionImageProps) {
     super(scope, id);
@@ -45,32 +53,25 @@ export class FunctionImage extends Construct {
       compartmentId: props.compartmentId,
       displayName: repoName,
       isPublic: false,
-      // Content-addressed tags never move in normal use; mutability lets an unchanged bundle on an updated base
-      // image be re-pushed under its tag instead of failing the deploy.
-      isImmutable: false,
+      isImmutable: true,
     });
     const host = `ocir.${props.region}.oci.oraclecloud.com`;
     const repoPath = `${host}/${props.namespace}/${repoName}`;
     this.imageRef = `${repoPath}:${this.tag}`;
 
     const environment: Record<string, string> = {};
+    const preconditions: ReturnType<typeof requiredOnApply>[] = [];
+    const credential = (name: string, envName: string, description: string) => {
+      environment[envName] = sensitiveVariable(this, name, description).stringValue;
+      preconditions.push(requiredOnApply(name));
+    };
     if (props.registryAuth === "token") {
-      const user = new TerraformVariable(this, "ocir_username", {
-        type: "string",
-        sensitive: true,
-        nullable: false,
-        description: "OCIR user: <namespace>/<user name> (federated: <namespace>/oracleidentitycloudservice/<user>)",
-      });
-      const token = new TerraformVariable(this, "ocir_auth_token", {
-        type: "string",
-        sensitive: true,
-        nullable: false,
-        description: "OCIR auth token of that user (Identity > Users > Auth tokens)",
-      });
-      user.overrideLogicalId("ocir_username");
-      token.overrideLogicalId("ocir_auth_token");
-      environment.OCIR_USERNAME = user.stringValue;
-      environment.OCIR_AUTH_TOKEN = token.stringValue;
+      credential("ocir_username", "OCIR_USERNAME", "OCIR user: <namespace>/<user name> (federated: <namespace>/oracleidentitycloudservice/<user>)");
+      credential("ocir_auth_token", "OCIR_AUTH_TOKEN", "OCIR auth token of that user (Identity > Users > Auth tokens)");
+    }
+    if (props.baseRegistryAuth === "token") {
+      credential("base_registry_username", "BASE_REGISTRY_USERNAME", "user name at the base image's registry (a mirror)");
+      credential("base_registry_password", "BASE_REGISTRY_PASSWORD", "password or token at the base image's registry");
     }
     const command = [
       "npx tsx infra/image/push.ts",
@@ -78,15 +79,25 @@ export class FunctionImage extends Construct {
       `--repo ${repoPath}`,
       `--tag ${this.tag}`,
       `--base ${props.baseImage}`,
+      `--base-auth ${props.baseRegistryAuth}`,
       `--platform ${platform}`,
       `--auth ${props.registryAuth}`,
       props.registryAuth === "profile" ? `--profile ${props.ociConfigProfile}` : "",
     ]
       .filter((p) => p.length > 0)
       .join(" ");
-    this.push = new NullResource(this, "push", {
-      triggers: { image: this.imageRef, repository: this.repository.id },
+    this.push = new DataResource(this, "push", {
+      triggersReplace: { image: this.imageRef, repository: this.repository.id },
       provisioners: [{ type: "local-exec", command, workingDir: REPO_ROOT_FROM_STACK, environment }],
+      lifecycle: preconditions.length > 0 ? { precondition: preconditions } : undefined,
     });
+    // Read after the push: the digest OCIR holds for exactly this tag in exactly this repository.
+    const pushed = new DataOciArtifactsContainerImages(this, "pushed", {
+      compartmentId: props.compartmentId,
+      repositoryId: this.repository.id,
+      version: this.tag,
+      dependsOn: [this.push],
+    });
+    this.digest = pushed.containerImageCollection.get(0).items.get(0).digest;
   }
 }

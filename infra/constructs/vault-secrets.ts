@@ -5,6 +5,7 @@ import { KmsKey } from "../.gen/providers/oci/kms-key";
 import { KmsVault } from "../.gen/providers/oci/kms-vault";
 import { VaultSecret } from "../.gen/providers/oci/vault-secret";
 import type { Environment } from "../config/environment-schema";
+import { requiredOnApply, sensitiveVariable } from "./sensitive-variable";
 
 export interface VaultSecretsProps {
   prefix: string;
@@ -43,16 +44,12 @@ export class VaultSecrets extends Construct {
 
     const names = CREDENTIAL_VARIABLES[props.authMode];
     const content: Record<string, string> = {};
+    const preconditions: ReturnType<typeof requiredOnApply>[] = [];
     for (const [jsonKey, varName] of Object.entries(names)) {
-      const v = new TerraformVariable(this, varName, {
-        type: "string",
-        sensitive: true,
-        nullable: false,
-        description: `ORDS credential (${jsonKey}) stored in the vault secret; pass as TF_VAR_${varName}`,
-      });
-      v.overrideLogicalId(varName);
+      const v = sensitiveVariable(this, varName, `ORDS credential (${jsonKey}) stored in the vault secret`);
       content[jsonKey] = v.stringValue;
       this.variableNames.push(varName);
+      preconditions.push(requiredOnApply(varName));
     }
 
     // Deleted secrets keep their name reserved until the deletion date, so a suffix lets a re-deploy succeed.
@@ -63,7 +60,10 @@ export class VaultSecrets extends Construct {
       keyId,
       secretName: `${props.prefix}-ords-${suffix.hex}`,
       description: `ORDS ${props.authMode} credentials for ${props.prefix}`,
-      secretContent: { contentType: "BASE64", content: Fn.base64encode(Fn.jsonencode(content)), name: "v1" },
+      // No version name: OCI numbers versions itself, so a changed credential becomes a new version (a fixed
+      // name such as "v1" makes the second version fail as a duplicate).
+      secretContent: { contentType: "BASE64", content: Fn.base64encode(Fn.jsonencode(content)) },
+      lifecycle: { precondition: preconditions },
     });
     this.ordsSecretId = secret.id;
     this.ordsSecretCompartmentId = props.compartmentId;

@@ -28,7 +28,7 @@ describe("OCI bindings generation", () => {
 
   it("accepts the vendored schema only with its recorded sha256", () => {
     const { sha256 } = readVerifiedSchema("8.28.0");
-    expect(sha256).toBe("49ad3a979d167b5d5be4c292c1cdc8c77cd7f05bf5b7d2c27e3d60e0e3080045");
+    expect(sha256).toBe("7a02fbf5056433b5725a4c4d4c28b2acadfe064eeded967285a5a0b61f911acc");
     expect(sha256).toBe(createHash("sha256").update(readFileSync(SCHEMA)).digest("hex"));
 
     const dir = mkdtempSync(join(tmpdir(), "schema-"));
@@ -48,10 +48,10 @@ describe("OCI bindings generation", () => {
       ...Object.keys(p.resource_schemas).map((t) => t.replace(/^oci_/, "").replace(/_/g, "-")),
       ...Object.keys(p.data_source_schemas).map((t) => `data-${t.replace(/_/g, "-")}`),
     ];
-    expect(folders).toHaveLength(31);
+    expect(folders).toHaveLength(37);
     for (const f of folders) expect(readdirSync(join(gen, f))).toContain("index.ts");
     expect(readFileSync(join(ROOT, "infra/.gen/.schema-stamp"), "utf8")).toBe(
-      "oracle/oci@8.28.0 49ad3a979d167b5d5be4c292c1cdc8c77cd7f05bf5b7d2c27e3d60e0e3080045\n",
+      "oracle/oci@8.28.0 7a02fbf5056433b5725a4c4d4c28b2acadfe064eeded967285a5a0b61f911acc\n",
     );
     expect(JSON.parse(readFileSync(join(ROOT, "infra/.gen/constraints.json"), "utf8"))).toMatchObject({ providers: { oci: "8.28.0" } });
     expect(readFileSync(join(gen, "functions-function/index.ts"), "utf8")).toContain('terraformResourceType: "oci_functions_function"');

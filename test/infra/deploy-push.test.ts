@@ -16,12 +16,14 @@ const OCIR = "ocir.eu-frankfurt-1.oci.oraclecloud.com/${data.oci_objectstorage_n
 describe("deploy-time image push wiring", () => {
   let base: TestRegistry;
   let ocir: TestRegistry;
+  let baseImage: string;
 
   beforeAll(async () => {
-    base = await startRegistry();
+    // The base comes from a mirror that wants credentials (as an OCIR mirror of fnproject/node does).
+    base = await startRegistry({ tokenAuth: true });
     ocir = await startRegistry({ tokenAuth: true });
     // The smallest base: an OCI manifest with no layers.
-    const seed = new RegistryClient(base.host, { plainHttp: true });
+    const seed = new RegistryClient(base.host, { plainHttp: true, credentials: base.credentials });
     const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }));
     await seed.pushBlob("fnproject/node", sha256(config), config);
     const manifest = Buffer.from(
@@ -32,29 +34,54 @@ describe("deploy-time image push wiring", () => {
         layers: [],
       }),
     );
-    await seed.putManifest("fnproject/node", "20", { mediaType: "application/vnd.oci.image.manifest.v1+json", bytes: manifest, digest: sha256(manifest) });
+    await seed.putManifest("fnproject/node", "22", { mediaType: "application/vnd.oci.image.manifest.v1+json", bytes: manifest, digest: sha256(manifest) });
+    baseImage = `${base.host}/fnproject/node:22@${sha256(manifest)}`;
   });
   afterAll(async () => {
     await base?.stop();
     await ocir?.stop();
   });
 
-  it("pushes the built bundle to the tag every function points at", async () => {
+  it("pulls the pinned base from a mirror with credentials and pushes the bundle to the tag every function points at", async () => {
     const input = environmentInput("example");
-    const s = synthEnvironment("example", { ...input, function: { ...input.function, baseImage: `${base.host}/fnproject/node:20` } }, resolve(ROOT, "dist/function"));
-    const push = Object.entries(resources(s, "null_resource")).find(([n]) => n.startsWith("image_push"))?.[1] as {
+    const s = synthEnvironment(
+      "example",
+      { ...input, function: { ...input.function, baseImage, baseRegistryAuth: "token" } },
+      resolve(ROOT, "dist/function"),
+    );
+    const push = Object.entries(resources(s, "terraform_data")).find(([n]) => n.startsWith("image_push"))?.[1] as {
       provisioner: { "local-exec": { command: string; working_dir: string; environment: Record<string, string> } }[];
+      triggers_replace: Record<string, string>;
+      lifecycle: { precondition: { condition: string }[] };
     };
     const exec = push.provisioner[0]["local-exec"];
     expect(exec.working_dir).toBe("${path.module}/../../..");
-    expect(exec.environment).toEqual({ OCIR_USERNAME: "${var.ocir_username}", OCIR_AUTH_TOKEN: "${var.ocir_auth_token}" });
+    expect(exec.environment).toEqual({
+      OCIR_USERNAME: "${var.ocir_username}",
+      OCIR_AUTH_TOKEN: "${var.ocir_auth_token}",
+      BASE_REGISTRY_USERNAME: "${var.base_registry_username}",
+      BASE_REGISTRY_PASSWORD: "${var.base_registry_password}",
+    });
+    expect(push.lifecycle.precondition.map((p) => p.condition)).toEqual([
+      '${var.ocir_username != ""}',
+      '${var.ocir_auth_token != ""}',
+      '${var.base_registry_username != ""}',
+      '${var.base_registry_password != ""}',
+    ]);
+    expect(push.triggers_replace.image).toBe(single(s, "oci_functions_function").image);
 
     const command = exec.command.split(OCIR).join(`${ocir.host}/ns`);
     // Asynchronous: the registry's token server runs in this process and must keep answering.
     const { stdout: out } = await promisify(execFile)("sh", ["-c", command], {
       cwd: ROOT,
       encoding: "utf8",
-      env: { ...process.env, OCIR_USERNAME: ocir.credentials?.username, OCIR_AUTH_TOKEN: ocir.credentials?.password },
+      env: {
+        ...process.env,
+        OCIR_USERNAME: ocir.credentials?.username,
+        OCIR_AUTH_TOKEN: ocir.credentials?.password,
+        BASE_REGISTRY_USERNAME: base.credentials?.username,
+        BASE_REGISTRY_PASSWORD: base.credentials?.password,
+      },
     });
     const image = String(single(s, "oci_functions_function").image).split(OCIR).join(`${ocir.host}/ns`);
     expect(out).toContain(`${image}@sha256:`);

@@ -1,27 +1,17 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_BASE_IMAGE } from "../../infra/config/environment-schema";
 import {
-  EnvironmentConfigError,
+  EnvironmentsError,
   loadAllEnvironments,
   loadEnvironmentFile,
   parseEnvironment,
 } from "../../infra/config/load-environment";
+import { problemsOf } from "./environment-problems";
 import { ENV_DIR } from "./synth";
 
 const example = () => JSON.parse(JSON.stringify(loadEnvironmentFile(join(ENV_DIR, "example.json")).config)) as Record<string, unknown>;
-
-function problemsOf(file: string, config: unknown): string[] {
-  try {
-    parseEnvironment(file, typeof config === "string" ? config : JSON.stringify(config));
-  } catch (err) {
-    expect(err).toBeInstanceOf(EnvironmentConfigError);
-    const e = err as EnvironmentConfigError;
-    expect(e.message.startsWith(`${file}: invalid environment config`)).toBe(true);
-    return e.problems;
-  }
-  throw new Error("config was accepted");
-}
 
 describe("environment config", () => {
   it("accepts every checked-in environment and names stacks after the files", () => {
@@ -29,9 +19,11 @@ describe("environment config", () => {
     expect(envs.map((e) => e.name)).toEqual(["example", "prod-eu"]);
     const prod = envs[1].config;
     expect(prod.database.autonomousDatabaseOcid).toMatch(/^ocid1\.autonomousdatabase\./);
-    expect(prod.state).toMatchObject({ backend: "s3", bucket: "tfstate-iam-adb-sync" });
-    // Defaults fill what a file leaves out.
-    expect(envs[0].config.function.baseImage).toBe("docker.io/fnproject/node:20");
+    expect(prod.state).toMatchObject({ backend: "oci", bucket: "tfstate-iam-adb-sync" });
+    // Defaults fill what a file leaves out: the Node 22 runtime, by tag and digest.
+    expect(envs[0].config.function.baseImage).toBe(DEFAULT_BASE_IMAGE);
+    expect(DEFAULT_BASE_IMAGE).toMatch(/^docker\.io\/fnproject\/node:22@sha256:[0-9a-f]{64}$/);
+    expect(envs[0].config.function.baseRegistryAuth).toBe("none");
     expect(envs[0].config.provisioning.logLevel).toBe("info");
   });
 
@@ -94,15 +86,58 @@ describe("environment config", () => {
     c.network = { create: { vcnCidr: "10.0.0.0/16", subnetCidr: "everything" } };
     (c.provisioning as Record<string, unknown>).defaultGrants = ["CREATE SESSION", "drop; --"];
     expect(problemsOf("x.json", c)).toEqual([
-      "network.create.subnetCidr: must be an IPv4 CIDR",
+      "network.create.subnetCidr: must be an IPv4 CIDR such as 10.20.0.0/16",
       "provisioning.defaultGrants[1]: must be an upper-case role or privilege name",
     ]);
   });
 
   it("keeps shell metacharacters out of values that reach the deploy-time push command", () => {
     const c = example();
-    c.function = { baseImage: "fnproject/node:20; curl evil" };
-    expect(problemsOf("x.json", c)).toEqual(["function.baseImage: must be an image reference such as docker.io/fnproject/node:20"]);
+    c.function = { baseImage: "fnproject/node:22; curl evil" };
+    expect(problemsOf("x.json", c)).toEqual([
+      "function.baseImage: must be an image reference such as docker.io/fnproject/node:22@sha256:<digest>",
+      "function.baseImage: must name a tag and pin its digest: <repository>:<tag>@sha256:<64 hex> (npm run image:pin -- <env> writes it)",
+    ]);
+  });
+
+  it("wants the base image pinned by digest with its tag shown", () => {
+    const c = example();
+    for (const ref of ["docker.io/fnproject/node:22", `docker.io/fnproject/node@sha256:${"a".repeat(64)}`]) {
+      c.function = { baseImage: ref };
+      expect(problemsOf("x.json", c)).toEqual([
+        "function.baseImage: must name a tag and pin its digest: <repository>:<tag>@sha256:<64 hex> (npm run image:pin -- <env> writes it)",
+      ]);
+    }
+    c.function = { baseImage: `ocir.eu-frankfurt-1.oci.oraclecloud.com/ns/mirror/node:22@sha256:${"a".repeat(64)}`, baseRegistryAuth: "token" };
+    expect(() => parseEnvironment("x.json", JSON.stringify(c))).not.toThrow();
+  });
+
+  it.each([
+    ["10.20.1.0/33", "/33 is not an IPv4 prefix length (0-32)"],
+    ["999.20.1.0/24", "999.20.1.0 is not an IPv4 address (octets are 0-255)"],
+    ["10.20.1.7/24", "has host bits set: the block starts at 10.20.1.0/24"],
+    ["10.30.1.0/24", "10.30.1.0/24 is not inside the VCN's 10.20.0.0/16"],
+    ["10.20.0.0/15", "10.20.0.0/15 is not inside the VCN's 10.20.0.0/16"],
+  ])("checks the subnet CIDR by arithmetic: %s", (subnetCidr, problem) => {
+    const c = example();
+    c.network = { create: { vcnCidr: "10.20.0.0/16", subnetCidr } };
+    expect(problemsOf("x.json", c)).toEqual([`network.create.subnetCidr: ${problem}`]);
+  });
+
+  it("checks the VCN CIDR and its OCI size limits", () => {
+    const c = example();
+    c.network = { create: { vcnCidr: "10.0.0.0/8", subnetCidr: "10.20.1.0/24" } };
+    expect(problemsOf("x.json", c)).toEqual(["network.create.vcnCidr: an OCI VCN must be /16 to /30"]);
+    c.network = { create: { vcnCidr: "256.0.0.0/16", subnetCidr: "10.20.1.0/24" } };
+    expect(problemsOf("x.json", c)).toEqual(["network.create.vcnCidr: 256.0.0.0 is not an IPv4 address (octets are 0-255)"]);
+  });
+
+  it("keeps the audit retention rule within the lifecycle expiry", () => {
+    const c = example();
+    c.audit = { enabled: true, retentionDays: 90, retentionRuleDays: 365 };
+    expect(problemsOf("x.json", c)).toEqual([
+      "audit.retentionRuleDays: must not exceed retentionDays (90): the lifecycle rule could never delete a record",
+    ]);
   });
 
   it("fails on JSON syntax errors and on file names that cannot name a stack", () => {
@@ -112,11 +147,23 @@ describe("environment config", () => {
     ]);
   });
 
-  it("refuses the whole app when one file is bad, naming that file", () => {
+  it("reports every broken file at once, and still loads one good environment alone", () => {
     const dir = mkdtempSync(join(tmpdir(), "envs-"));
     writeFileSync(join(dir, "good.json"), JSON.stringify(example()));
     writeFileSync(join(dir, "bad.json"), JSON.stringify({ ...example(), tenancyOcid: "tenancy" }));
-    expect(() => loadAllEnvironments(dir)).toThrow(`${join(dir, "bad.json")}: invalid environment config`);
-    expect(() => loadAllEnvironments(dir)).toThrow("tenancyOcid: must be an OCID of type tenancy");
+    writeFileSync(join(dir, "worse.json"), JSON.stringify({ ...example(), network: { create: { subnetCidr: "10.20.1.0/33" } } }));
+    let error: unknown;
+    try {
+      loadAllEnvironments(dir);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(EnvironmentsError);
+    const e = error as EnvironmentsError;
+    expect(e.errors.map((x) => x.file)).toEqual([join(dir, "bad.json"), join(dir, "worse.json")]);
+    expect(e.message).toContain("tenancyOcid: must be an OCID of type tenancy");
+    expect(e.message).toContain("network.create.subnetCidr: /33 is not an IPv4 prefix length (0-32)");
+    expect(loadAllEnvironments(dir, "good").map((x) => x.name)).toEqual(["good"]);
+    expect(() => loadAllEnvironments(dir, "staging")).toThrow(`no environment "staging" in ${dir}; known environments: bad, good, worse`);
   });
 });

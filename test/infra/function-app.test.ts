@@ -1,3 +1,5 @@
+import { DEFAULT_BASE_IMAGE } from "../../infra/config/environment-schema";
+import { FunctionConfigRejected } from "../../infra/contract/function-config";
 import { assertConfigFits, ConfigTooLargeError } from "../../infra/config/function-config";
 import { imageTag } from "../../infra/image/bundle-digest";
 import { environmentInput, fixtureBundle, ref, resources, single, synthCheckedIn, synthEnvironment } from "./synth";
@@ -70,16 +72,43 @@ describe("function app construct", () => {
     expect(Object.keys(byRole(example))).toEqual(["provision"]);
   });
 
-  it("points every function at the content-tagged image, after the push", () => {
+  it("points every function at the content-tagged image and the digest the push produced, after the push", () => {
     const bundle = fixtureBundle("exports.handler = 'v1';\n");
     const s = synthEnvironment("example", environmentInput("example"), bundle);
     const fn = single(s, "oci_functions_function");
-    const tag = imageTag(bundle, "docker.io/fnproject/node:20", "linux/amd64");
+    const tag = imageTag(bundle, DEFAULT_BASE_IMAGE, "linux/amd64");
     expect(fn.image).toBe(
       `ocir.eu-frankfurt-1.oci.oraclecloud.com/\${data.oci_objectstorage_namespace.namespace.namespace}/iam-adb-sync-example/function:${tag}`,
     );
-    expect(fn.depends_on).toEqual([`null_resource.${Object.keys(resources(s, "null_resource")).find((n) => n.startsWith("image_push"))}`]);
+    const [imagesName, images] = Object.entries(s.doc.data?.oci_artifacts_container_images ?? {})[0];
+    expect(fn.image_digest).toBe(`\${data.oci_artifacts_container_images.${imagesName}.container_image_collection[0].items[0].digest}`);
+    // The digest is read for exactly the pushed tag in exactly this stack's repository, after the push.
+    const push = Object.keys(resources(s, "terraform_data")).find((n) => n.startsWith("image_push"));
+    expect(images).toMatchObject({ repository_id: ref(s, "oci_artifacts_container_repository"), version: tag, depends_on: [`terraform_data.${push}`] });
+    expect(fn.depends_on).toEqual(expect.arrayContaining([`terraform_data.${push}`]));
     expect(fn.application_id).toBe(ref(s, "oci_functions_application"));
+    // Tags can never move under a running function.
+    expect(single(s, "oci_artifacts_container_repository").is_immutable).toBe(true);
+  });
+
+  it("fails synth, naming the function and the key, when the function's own config rules would refuse the config", () => {
+    const input = environmentInput("example");
+    const groupRoleMap = { "db-readers": ["CONNECT"], "db-admins": ["CONNECT", "DBA"] };
+    let error: unknown;
+    try {
+      synthEnvironment("admins", { ...input, provisioning: { ...input.provisioning, groupRoleMap } });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(FunctionConfigRejected);
+    expect((error as FunctionConfigRejected).key).toBe("GROUP_ROLE_MAP.db-admins");
+    expect((error as Error).message).toBe(
+      "function iam-adb-sync-example-provision: the function would refuse its config: config GROUP_ROLE_MAP.db-admins: DBA is on the deny-list and may not be granted by this product",
+    );
+    // The configured deny-list counts too.
+    expect(() =>
+      synthEnvironment("deny", { ...input, provisioning: { ...input.provisioning, denyRoles: ["APP_WRITE"], groupRoleMap: { w: ["APP_WRITE"] } } }),
+    ).toThrow("config GROUP_ROLE_MAP.w: APP_WRITE is on the deny-list");
   });
 
   it("fails synth with a clear error when the config cannot fit in 4 KB", () => {
@@ -103,7 +132,7 @@ describe("function app construct", () => {
     const literal = { GROUP_ROLE_MAP: "x".repeat(3900 - "GROUP_ROLE_MAP".length) };
     expect(assertConfigFits("fn", literal)).toBe(3900);
     // A reference renders as a short token at synth; it is sized as the longest OCID it can become.
-    const withRef = { ...literal, ORDS_SECRET_OCID: { expression: "${oci_vault_secret.s.id}", maxBytes: 255 } };
+    const withRef = { ...literal, ORDS_SECRET_OCID: { expression: "${oci_vault_secret.s.id}", maxBytes: 255, example: "ocid1.vaultsecret.oc1..x" } };
     expect(() => assertConfigFits("fn", withRef)).toThrow("fn: function config can reach 4171 bytes");
   });
 });

@@ -1,6 +1,7 @@
 import { configSchema } from "../../function/src/config/schema";
 import { loadGovernanceConfig } from "../../function/src/governance/config";
 import { PROVISIONING_CONFIG } from "../../infra/config/function-config";
+import { functionConfigCheck } from "../../infra/contract/function-config";
 import { resources, single, synthCheckedIn } from "./synth";
 
 /** What the deploy-time references resolve to in a real tenancy (stand-ins of the right shape). */
@@ -66,11 +67,14 @@ describe("infra ↔ function config contract", () => {
     }
   });
 
-  it("lets the functions read the reconcile and Access Governance secrets, by id", () => {
-    const s = synthCheckedIn("prod-eu");
-    const policy = Object.values(resources(s, "oci_identity_policy")).find((p) => (p.name as string).endsWith("-function"));
-    expect(policy?.statements).toContain(
-      `Allow dynamic-group \${oci_identity_dynamic_group.${Object.keys(resources(s, "oci_identity_dynamic_group"))[0]}.name} to read secret-bundles in tenancy where any {target.secret.id = 'ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaagordsclient', target.secret.id = 'ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaprodscimclient'}`,
-    );
+  it("builds the config contract from the function's own rules, so infra needs no function source", () => {
+    const check = functionConfigCheck();
+    const env = { ORDS_URL: "https://x.example/ords/admin", ORDS_SECRET_OCID: "ocid1.vaultsecret.oc1..x" };
+    expect(check(env)).toBeUndefined();
+    expect(check({ ...env, DEFAULT_GRANTS: "CREATE SESSION,SYSDBA" })).toEqual({
+      key: "DEFAULT_GRANTS",
+      message: "config DEFAULT_GRANTS: SYSDBA is on the deny-list and may not be granted by this product",
+    });
+    expect(check({ ORDS_SECRET_OCID: "ocid1.vaultsecret.oc1..x" })).toEqual({ key: "ORDS_URL", message: "config ORDS_URL: is required" });
   });
 });

@@ -1,40 +1,69 @@
-import { ref, resources, single, synthCheckedIn, synthEnvironment, environmentInput } from "./synth";
+import { environmentInput, ref, resources, synthCheckedIn, synthEnvironment, tenancyPart, type Synth } from "./synth";
 
-const statementsOf = (s: ReturnType<typeof synthCheckedIn>, nameSuffix: string): string[] => {
+const statementsOf = (s: Synth, nameSuffix: string): string[] => {
   const p = Object.values(resources(s, "oci_identity_policy")).find((r) => (r.name as string).endsWith(nameSuffix));
   if (!p) throw new Error(`no policy named *${nameSuffix}`);
   return p.statements as string[];
 };
 
+const dgByName = (s: Synth, name: string) => {
+  const [logical, dg] = Object.entries(resources(s, "oci_identity_dynamic_group")).find(([, d]) => d.name === name) ?? [];
+  if (!dg) throw new Error(`no dynamic group ${name}`);
+  return { ref: `\${oci_identity_dynamic_group.${logical}.id}`, rule: dg.matching_rule as string, dg };
+};
+
 describe("IAM construct", () => {
   const example = synthCheckedIn("example");
   const prod = synthCheckedIn("prod-eu");
+  const prodTenancy = tenancyPart(prod);
 
-  it("puts the functions of the environment's compartment in one dynamic group, in the tenancy", () => {
-    const dg = single(example, "oci_identity_dynamic_group");
-    expect(dg.matching_rule).toBe(
-      "ALL {resource.type = 'fnfunc', resource.compartment.id = 'ocid1.compartment.oc1..aaaaaaaaexamplecompartment'}",
-    );
-    expect(dg.compartment_id).toBe("ocid1.tenancy.oc1..aaaaaaaaexampletenancy");
-    expect(dg.name).toBe("iam-adb-sync-example-functions");
+  it("matches each dynamic group to exactly its role's functions by OCID, never the whole compartment", () => {
+    const provision = dgByName(example, "iam-adb-sync-example-provision");
+    expect(provision.rule).toBe(`ALL {resource.type = 'fnfunc', resource.id = '${ref(example, "oci_functions_function")}'}`);
+    expect(provision.dg.compartment_id).toBe("ocid1.tenancy.oc1..aaaaaaaaexampletenancy");
+    for (const s of [example, prodTenancy]) {
+      for (const dg of Object.values(resources(s, "oci_identity_dynamic_group"))) {
+        expect(dg.matching_rule).not.toMatch(/resource\.compartment\.id/);
+        expect(dg.matching_rule).toMatch(/resource\.id = /);
+      }
+    }
+    // prod-eu: one group per role; the four template functions share one.
+    expect(Object.values(resources(prodTenancy, "oci_identity_dynamic_group")).map((d) => d.name).sort()).toEqual([
+      "iam-adb-sync-prod-eu-ag",
+      "iam-adb-sync-prod-eu-provision",
+      "iam-adb-sync-prod-eu-reconcile",
+    ]);
+    expect(dgByName(prodTenancy, "iam-adb-sync-prod-eu-ag").rule.match(/resource\.id = /g)).toHaveLength(4);
   });
 
-  it("grants the function principal only the named secret, the audit bucket and (with look-up) IAM reads", () => {
-    const dg = ref(example, "oci_identity_dynamic_group", "name");
+  it("grants the provision role only its secret, write-once audit records and IAM reads in the configured domain", () => {
+    const dg = dgByName(example, "iam-adb-sync-example-provision").ref;
     const secret = ref(example, "oci_vault_secret");
     expect(statementsOf(example, "-function")).toEqual([
-      `Allow dynamic-group ${dg} to read secret-bundles in compartment id ocid1.compartment.oc1..aaaaaaaaexamplecompartment where target.secret.id = '${secret}'`,
-      `Allow dynamic-group ${dg} to manage objects in compartment id ocid1.compartment.oc1..aaaaaaaaexamplecompartment where all {target.bucket.name = 'iam-adb-sync-example-audit', request.permission = 'OBJECT_CREATE'}`,
-      `Allow dynamic-group ${dg} to read users in tenancy`,
-      `Allow dynamic-group ${dg} to read groups in tenancy`,
+      `Allow dynamic-group id ${dg} to read secret-bundles in compartment id ocid1.compartment.oc1..aaaaaaaaexamplecompartment where target.secret.id = '${secret}'`,
+      `Allow dynamic-group id ${dg} to manage objects in compartment id ocid1.compartment.oc1..aaaaaaaaexamplecompartment where all {target.bucket.name = 'iam-adb-sync-example-audit', request.permission = 'OBJECT_CREATE'}`,
+      `Allow dynamic-group id ${dg} to read users in tenancy where target.resource.domain.name = 'Default'`,
+      `Allow dynamic-group id ${dg} to read groups in tenancy where target.resource.domain.name = 'Default'`,
     ]);
   });
 
-  it("scopes an existing secret's read to its own compartment and id", () => {
-    const dg = ref(prod, "oci_identity_dynamic_group", "name");
-    expect(statementsOf(prod, "-function")[0]).toBe(
-      `Allow dynamic-group ${dg} to read secret-bundles in compartment id ocid1.compartment.oc1..aaaaaaaaprodsecurity where target.secret.id = 'ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaprodordsclient'`,
-    );
+  it("gives each role only the secrets it uses", () => {
+    const st = statementsOf(prodTenancy, "-function");
+    const of = (role: string) => st.filter((s) => s.includes(dgByName(prodTenancy, `iam-adb-sync-prod-eu-${role}`).ref));
+    const secretsOf = (role: string) => of(role).filter((s) => s.includes("secret-bundles")).flatMap((s) => s.match(/ocid1\.vaultsecret[^']+/g) ?? []);
+    expect(secretsOf("provision")).toEqual(["ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaprodordsclient"]);
+    expect(secretsOf("reconcile").sort()).toEqual([
+      "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaprodordsclient",
+      "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaprodscimclient",
+    ]);
+    expect(secretsOf("ag")).toEqual(["ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaagordsclient"]);
+    // The existing ORDS secret is read in its own compartment; identity reads stay in the configured domain.
+    expect(of("provision")[0]).toContain("in compartment id ocid1.compartment.oc1..aaaaaaaaprodsecurity where target.secret.id");
+    expect(of("provision").filter((s) => / read (users|groups) /.test(s))).toEqual([
+      expect.stringMatching(/read users in tenancy where target.resource.domain.name = 'corp'$/),
+      expect.stringMatching(/read groups in tenancy where target.resource.domain.name = 'corp'$/),
+    ]);
+    expect(of("ag").some((s) => /objects|users|groups/.test(s))).toBe(false);
   });
 
   it("drops the IAM read grants when name look-up is off and the bucket grant when auditing is off", () => {
@@ -47,25 +76,34 @@ describe("IAM construct", () => {
     const statements = statementsOf(s, "-function");
     expect(statements).toHaveLength(1);
     expect(statements[0]).toContain("to read secret-bundles");
+    expect(Object.values(resources(s, "oci_identity_policy")).map((p) => p.name)).not.toContain("iam-adb-sync-example-objectstorage");
   });
 
-  it("gives Events and Functions the service grants they need, scoped to compartments", () => {
+  it("gives Events, Functions and the reconcile schedule the service grants they need, scoped to compartments", () => {
     expect(statementsOf(example, "-services")).toEqual([
       "Allow service cloudEvents to use functions-family in compartment id ocid1.compartment.oc1..aaaaaaaaexamplecompartment",
       "Allow service faas to use virtual-network-family in compartment id ocid1.compartment.oc1..aaaaaaaaexamplecompartment",
       "Allow service faas to read repos in compartment id ocid1.compartment.oc1..aaaaaaaaexamplecompartment where request.operation = 'ListContainerImageSignatures'",
     ]);
-    // prod-eu: subnet in a network compartment, audit bucket with a customer-managed key.
-    expect(statementsOf(prod, "-services")).toEqual([
-      "Allow service cloudEvents to use functions-family in compartment id ocid1.compartment.oc1..aaaaaaaaprodidentitysync",
-      "Allow service faas to use virtual-network-family in compartment id ocid1.compartment.oc1..aaaaaaaaprodnetwork",
-      "Allow service faas to read repos in compartment id ocid1.compartment.oc1..aaaaaaaaprodidentitysync where request.operation = 'ListContainerImageSignatures'",
+    const services = statementsOf(prodTenancy, "-services");
+    expect(services[1]).toBe("Allow service faas to use virtual-network-family in compartment id ocid1.compartment.oc1..aaaaaaaaprodnetwork");
+    expect(services[3]).toMatch(
+      /^Allow any-user to use functions-family in compartment id ocid1\.compartment\.oc1\.\.aaaaaaaaprodidentitysync where all \{request\.principal\.type = 'resourceschedule', request\.principal\.id = '\$\{data\.terraform_remote_state\.[^}]+resource_scheduler_schedule[^}]+\}'\}$/,
+    );
+  });
+
+  it("gives Object Storage its own service policy: lifecycle rules, and the bucket's key when there is one", () => {
+    expect(statementsOf(example, "-objectstorage")).toEqual([
+      "Allow service objectstorage-eu-frankfurt-1 to manage object-family in compartment id ocid1.compartment.oc1..aaaaaaaaexamplecompartment",
+    ]);
+    expect(statementsOf(prodTenancy, "-objectstorage")).toEqual([
+      "Allow service objectstorage-eu-frankfurt-1 to manage object-family in compartment id ocid1.compartment.oc1..aaaaaaaaprodidentitysync",
       "Allow service objectstorage-eu-frankfurt-1 to use keys in tenancy where target.key.id = 'ocid1.key.oc1.eu-frankfurt-1.bbprodvault.abprodauditkey'",
     ]);
   });
 
   it("lets only the configured Access Governance instance use the functions", () => {
-    expect(statementsOf(prod, "-access-governance")).toEqual([
+    expect(statementsOf(prodTenancy, "-access-governance")).toEqual([
       "Allow resource agcsgovernanceinstance agcs-rp to use functions-family in compartment id ocid1.compartment.oc1..aaaaaaaaprodidentitysync where all {request.principal.siOcid = 'ocid1.agcsgovernanceinstance.oc1.eu-frankfurt-1.amaaaaaaprodag'}",
     ]);
     expect(Object.values(resources(example, "oci_identity_policy")).map((p) => p.name)).not.toContain(
@@ -74,7 +112,7 @@ describe("IAM construct", () => {
   });
 
   it("never grants manage all-resources or tenancy-wide manage", () => {
-    for (const s of [example, prod]) {
+    for (const s of [example, prodTenancy]) {
       for (const p of Object.values(resources(s, "oci_identity_policy"))) {
         for (const st of p.statements as string[]) {
           expect(st).not.toMatch(/all-resources/);
@@ -82,12 +120,5 @@ describe("IAM construct", () => {
         }
       }
     }
-  });
-
-  it("runs the whole stack, IAM included, through one provider in the environment's (home) region", () => {
-    expect(prod.doc.provider.oci).toEqual([
-      { region: "eu-frankfurt-1", tenancy_ocid: "ocid1.tenancy.oc1..aaaaaaaaprodtenancyeu", config_file_profile: "PROD_EU" },
-    ]);
-    expect(single(prod, "oci_identity_dynamic_group").provider).toBeUndefined();
   });
 });

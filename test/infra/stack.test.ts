@@ -45,8 +45,31 @@ describe("environment stack", () => {
     expect(example.doc.terraform.backend).toEqual({ local: { path: "../../../terraform.example.tfstate" } });
   });
 
-  it("stores remote state in OCI Object Storage through the S3-compatible endpoint", () => {
-    expect(prod.doc.terraform.backend.s3).toMatchObject({
+  it("stores remote state with Terraform's native oci backend, per environment, signed with the environment's profile", () => {
+    expect(prod.doc.terraform.backend).toEqual({
+      oci: {
+        bucket: "tfstate-iam-adb-sync",
+        namespace: "prodnamespace",
+        region: "eu-frankfurt-1",
+        key: "prod-eu/terraform.tfstate",
+        config_file_profile: "PROD_EU",
+      },
+    });
+    // The tenancy stack keeps its own state next to it, and reads the environment's outputs from there.
+    const tenancy = prod.tenancy?.doc;
+    expect(tenancy?.terraform.backend).toEqual({ oci: expect.objectContaining({ key: "prod-eu/terraform-tenancy.tfstate" }) });
+    expect(Object.values(tenancy?.data?.terraform_remote_state ?? {})).toEqual([
+      expect.objectContaining({ backend: "oci", config: expect.objectContaining({ key: "prod-eu/terraform.tfstate", bucket: "tfstate-iam-adb-sync" }) }),
+    ]);
+    const input = environmentInput("prod-eu");
+    const other = synthEnvironment("prod-us", { ...input, state: { ...input.state, key: undefined } as typeof input.state });
+    expect(other.doc.terraform.backend.oci.key).toBe("prod-us/terraform.tfstate");
+  });
+
+  it("keeps the S3-compatible backend as an option for Terraform < 1.12", () => {
+    const input = environmentInput("prod-eu");
+    const s = synthEnvironment("prod-eu", { ...input, state: { backend: "s3", bucket: "tfstate-iam-adb-sync", namespace: "prodnamespace", region: "eu-frankfurt-1" } });
+    expect(s.doc.terraform.backend.s3).toMatchObject({
       bucket: "tfstate-iam-adb-sync",
       key: "prod-eu/terraform.tfstate",
       region: "eu-frankfurt-1",

@@ -1,12 +1,12 @@
 import { Testing } from "cdktf";
 import { setupJest } from "cdktf/lib/testing/adapters/jest";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { EnvironmentInput } from "../../infra/config/environment-schema";
 import { environmentSchema } from "../../infra/config/environment-schema";
 import { loadEnvironmentFile } from "../../infra/config/load-environment";
-import { IamAdbSyncStack } from "../../infra/stack";
+import { IamAdbSyncStack, TenancyStack } from "../../infra/stack";
 
 // cdktf's matchers (toHaveResource, toHaveResourceWithProperties, …) for every infra suite.
 setupJest();
@@ -38,11 +38,24 @@ export function fixtureBundle(content = "module.exports = 1;\n"): string {
 
 const defaultBundle = fixtureBundle();
 
-export function synthEnvironment(name: string, config: EnvironmentInput, bundleDirAbs = defaultBundle): Synth {
+const toSynth = (json: string): Synth => ({ json, doc: JSON.parse(json) as Synth["doc"] });
+
+/** The environment's stack; with tenancyResources "separate", `tenancy` is its <name>-tenancy stack. */
+export function synthEnvironment(name: string, config: EnvironmentInput, bundleDirAbs = defaultBundle): Synth & { tenancy?: Synth } {
   const env = environmentSchema.parse(config);
-  const stack = new IamAdbSyncStack(Testing.app(), name, env, { bundleDir: "dist/function", bundleDirAbs });
-  const json = Testing.synth(stack);
-  return { json, doc: JSON.parse(json) as Synth["doc"] };
+  // A whole app synthesis, as `cdktf synth` does: cross-stack references are resolved only there.
+  const outdir = mkdtempSync(join(tmpdir(), "cdktf-out-"));
+  const app = Testing.app({ outdir });
+  const stack = new IamAdbSyncStack(app, name, env, { bundleDir: "dist/function", bundleDirAbs });
+  const tenancy = env.tenancyResources === "separate" ? new TenancyStack(app, name, env, stack) : undefined;
+  app.synth();
+  const read = (n: string) => toSynth(readFileSync(join(outdir, "stacks", n, "cdk.tf.json"), "utf8"));
+  return { ...read(name), tenancy: tenancy ? read(tenancy.node.id) : undefined };
+}
+
+/** Where a resource type lives: the environment's stack, or its tenancy stack when that one exists. */
+export function tenancyPart(s: Synth & { tenancy?: Synth }): Synth {
+  return s.tenancy ?? s;
 }
 
 /** The checked-in environment file, raw (before defaults), for tests that tweak one key. */
@@ -51,7 +64,7 @@ export function environmentInput(name: string): EnvironmentInput {
   return JSON.parse(JSON.stringify(loaded.config)) as EnvironmentInput;
 }
 
-export function synthCheckedIn(name: string): Synth {
+export function synthCheckedIn(name: string): Synth & { tenancy?: Synth } {
   return synthEnvironment(name, environmentInput(name));
 }
 

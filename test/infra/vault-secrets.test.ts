@@ -10,13 +10,24 @@ describe("vault and secrets construct", () => {
     expect(key).toMatchObject({ management_endpoint: ref(s, "oci_kms_vault", "management_endpoint") });
     const secret = single(s, "oci_vault_secret");
     expect(secret).toMatchObject({ vault_id: ref(s, "oci_kms_vault"), key_id: ref(s, "oci_kms_key") });
+    // No fixed version name: a rotated credential becomes OCI's next version instead of a duplicate "v1".
     expect(secret.secret_content).toEqual({
       content_type: "BASE64",
-      name: "v1",
       content: '${base64encode(jsonencode({"clientId" = var.ords_client_id, "clientSecret" = var.ords_client_secret}))}',
     });
     for (const v of ["ords_client_id", "ords_client_secret"]) {
-      expect(s.doc.variable?.[v]).toMatchObject({ sensitive: true, nullable: false, type: "string" });
+      // A default lets destroy run without the secrets; the precondition makes deploy insist on them.
+      expect(s.doc.variable?.[v]).toMatchObject({ sensitive: true, nullable: false, type: "string", default: "" });
+    }
+    expect((secret.lifecycle as { precondition: unknown[] }).precondition).toEqual([
+      { condition: '${var.ords_client_id != ""}', error_message: "export TF_VAR_ords_client_id: deploy needs it (destroy does not)" },
+      { condition: '${var.ords_client_secret != ""}', error_message: "export TF_VAR_ords_client_secret: deploy needs it (destroy does not)" },
+    ]);
+  });
+
+  it("gives every sensitive variable of every stack a default, so destroy needs no TF_VAR_*", () => {
+    for (const s of [synthCheckedIn("example"), synthCheckedIn("prod-eu")]) {
+      for (const [name, v] of Object.entries(s.doc.variable ?? {})) expect([name, "default" in v]).toEqual([name, true]);
     }
   });
 
