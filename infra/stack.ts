@@ -141,7 +141,9 @@ export class IamAdbSyncStack extends TerraformStack {
         readsIdentity: false,
       });
     }
+    const auditKeyId = env.audit.kmsKey === "stack" ? secrets.createdKeyId : env.audit.kmsKeyOcid;
     this.workload = {
+      auditKeyId,
       provisionFunctionId: fnId("provision"),
       roles,
       networkCompartmentId: network.compartmentId,

@@ -57,8 +57,26 @@ const secrets = z
   })
   .strict();
 
+/**
+ * "create": a DEFAULT vault and key. {create: {type, keyRotationDays}}: a VIRTUAL_PRIVATE vault can rotate its key
+ * automatically (OCI offers automatic rotation only there, every 60-365 days). Or an existing vault and key.
+ */
 const vault = z.union([
   z.literal("create"),
+  z
+    .object({
+      create: z
+        .object({
+          type: z.enum(["DEFAULT", "VIRTUAL_PRIVATE"]),
+          keyRotationDays: z.number().int().min(60).max(365).optional(),
+        })
+        .strict()
+        .refine((c) => c.keyRotationDays === undefined || c.type === "VIRTUAL_PRIVATE", {
+          message: "automatic key rotation needs a VIRTUAL_PRIVATE vault",
+          path: ["keyRotationDays"],
+        }),
+    })
+    .strict(),
   z.object({ vaultOcid: ocid("vault"), keyOcid: ocid("key") }).strict(),
 ]);
 
@@ -213,9 +231,14 @@ const audit = z
     retentionRuleDays: z.number().int().min(1).max(36500).optional(),
     /** Customer-managed key for the bucket; Oracle-managed encryption otherwise. */
     kmsKeyOcid: ocid("key").optional(),
+    /** Or "stack": the key of the vault this stack creates (and rotates, see vault.create.keyRotationDays). */
+    kmsKey: z.literal("stack").optional(),
   })
   .strict()
   .superRefine((a, ctx) => {
+    if (a.kmsKey !== undefined && a.kmsKeyOcid !== undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["kmsKey"], message: "set kmsKey or kmsKeyOcid, not both" });
+    }
     if (a.retentionRuleDays !== undefined && a.retentionRuleDays > a.retentionDays) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -325,6 +348,14 @@ export const environmentSchema = z
         message:
           `must be the home region ${env.homeRegion}: IAM events are delivered only there and an Events rule ` +
           "invokes functions only in its own region",
+      });
+    }
+    const createsVault = env.vault === "create" || (typeof env.vault === "object" && "create" in env.vault);
+    if (env.audit.kmsKey === "stack" && !createsVault) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["audit", "kmsKey"],
+        message: 'is "stack", so the stack must create the vault: set vault to "create" or {create: {...}}',
       });
     }
     if (env.secrets.ords === "create" && env.vault === undefined) {

@@ -13,6 +13,8 @@ export interface WorkloadRefs {
   roles: RoleGrants[];
   networkCompartmentId: string;
   scheduleId?: string;
+  /** Customer-managed key of the audit bucket (configured, or the stack's own vault key). */
+  auditKeyId?: string;
 }
 
 export interface TenancyResourcesProps {
@@ -51,7 +53,7 @@ export class TenancyResources extends Construct {
         tenancyId: env.tenancyOcid,
         compartmentId: env.compartmentOcid,
         region: env.region,
-        kmsKeyId: env.audit.kmsKeyOcid,
+        kmsKeyId: workload.auditKeyId,
         provider: props.home,
       });
       objectStorage.policy.dependsOn = [dependable(homeCheck.check)];
@@ -63,7 +65,7 @@ export class TenancyResources extends Construct {
         ociConfigProfile: env.ociConfigProfile,
         retentionDays: env.audit.retentionDays,
         retentionRuleDays: env.audit.retentionRuleDays,
-        kmsKeyId: env.audit.kmsKeyOcid,
+        kmsKeyId: workload.auditKeyId,
         servicePolicy: objectStorage.policy,
       });
       // On destroy the writers' grant goes before the emptier runs.

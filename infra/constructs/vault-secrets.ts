@@ -15,6 +15,14 @@ export interface VaultSecretsProps {
   authMode: Environment["provisioning"]["authMode"];
 }
 
+type VaultSpec = { type: "DEFAULT" | "VIRTUAL_PRIVATE"; keyRotationDays?: number };
+
+/** The vault the stack creates, if it creates one. */
+function createdVault(v: Environment["vault"]): VaultSpec | undefined {
+  if (v === "create") return { type: "DEFAULT" };
+  return v !== undefined && "create" in v ? v.create : undefined;
+}
+
 /** Terraform variable names for the ORDS credentials per auth mode (the secret JSON keys the function reads). */
 const CREDENTIAL_VARIABLES = {
   oauth: { clientId: "ords_client_id", clientSecret: "ords_client_secret" },
@@ -32,15 +40,20 @@ export class VaultSecrets extends Construct {
   readonly ordsSecretCompartmentId: string;
   /** Terraform variables the deploy needs (empty when nothing is created). */
   readonly variableNames: string[] = [];
+  /** The key of the vault this stack created (undefined otherwise). */
+  readonly createdKeyId?: string;
 
   constructor(scope: Construct, id: string, props: VaultSecretsProps) {
     super(scope, id);
+    const spec = createdVault(props.vault);
+    const created = spec ? this.createVault(props, spec) : undefined;
+    this.createdKeyId = created?.keyId;
     if (props.secrets.ords !== "create") {
       this.ordsSecretId = props.secrets.ords;
       this.ordsSecretCompartmentId = props.secrets.ordsSecretCompartment ?? props.compartmentId;
       return;
     }
-    const { vaultId, keyId } = this.vaultAndKey(props);
+    const { vaultId, keyId } = created ?? this.existingVault(props);
 
     const names = CREDENTIAL_VARIABLES[props.authMode];
     const content: Record<string, string> = {};
@@ -69,9 +82,14 @@ export class VaultSecrets extends Construct {
     this.ordsSecretCompartmentId = props.compartmentId;
   }
 
-  private vaultAndKey(props: VaultSecretsProps): { vaultId: string; keyId: string } {
-    if (props.vault === undefined) throw new Error("a created secret needs a vault (the config schema enforces this)");
-    if (props.vault !== "create") return { vaultId: props.vault.vaultOcid, keyId: props.vault.keyOcid };
+  private existingVault(props: VaultSecretsProps): { vaultId: string; keyId: string } {
+    if (props.vault === undefined || props.vault === "create" || "create" in props.vault) {
+      throw new Error("a created secret needs a vault (the config schema enforces this)");
+    }
+    return { vaultId: props.vault.vaultOcid, keyId: props.vault.keyOcid };
+  }
+
+  private createVault(props: VaultSecretsProps, spec: VaultSpec): { vaultId: string; keyId: string } {
     // Vault and key deletion is scheduled (7-30 days, 30 by default); set this, apply, then destroy to shorten it.
     const deletion = new TerraformVariable(this, "vault_time_of_deletion", {
       type: "string",
@@ -84,7 +102,7 @@ export class VaultSecrets extends Construct {
     const vault = new KmsVault(this, "vault", {
       compartmentId: props.compartmentId,
       displayName: `${props.prefix}-vault`,
-      vaultType: "DEFAULT",
+      vaultType: spec.type,
       timeOfDeletion,
     });
     const key = new KmsKey(this, "key", {
@@ -94,6 +112,10 @@ export class VaultSecrets extends Construct {
       keyShape: { algorithm: "AES", length: 32 },
       protectionMode: "SOFTWARE",
       timeOfDeletion,
+      // A new key version every N days; data encrypted earlier stays readable with the older versions.
+      ...(spec.keyRotationDays === undefined
+        ? {}
+        : { isAutoRotationEnabled: true, autoKeyRotationDetails: { rotationIntervalInDays: spec.keyRotationDays } }),
     });
     return { vaultId: vault.id, keyId: key.id };
   }

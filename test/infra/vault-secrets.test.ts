@@ -83,4 +83,24 @@ describe("vault and secrets construct", () => {
       for (const k of Object.keys(values)) delete process.env[k];
     }
   });
+
+  it("rotates the stack's key automatically in a virtual private vault, and can encrypt the audit bucket with it", () => {
+    const input = environmentInput("example");
+    const s = synthEnvironment("example", {
+      ...input,
+      vault: { create: { type: "VIRTUAL_PRIVATE", keyRotationDays: 90 } },
+      audit: { ...input.audit, kmsKey: "stack" },
+    });
+    expect(single(s, "oci_kms_vault").vault_type).toBe("VIRTUAL_PRIVATE");
+    expect(single(s, "oci_kms_key")).toMatchObject({ is_auto_rotation_enabled: true, auto_key_rotation_details: { rotation_interval_in_days: 90 } });
+    const key = ref(s, "oci_kms_key");
+    expect(single(s, "oci_objectstorage_bucket").kms_key_id).toBe(key);
+    const grant = Object.values(resources(s, "oci_identity_policy")).find((p) => (p.name as string).endsWith("-objectstorage"));
+    expect(grant?.statements).toContain(`Allow service objectstorage-eu-frankfurt-1 to use keys in tenancy where target.key.id = '${key}'`);
+    // A DEFAULT vault cannot rotate automatically; asking for it is refused at synth.
+    expect(() => synthEnvironment("example", { ...input, vault: { create: { type: "DEFAULT", keyRotationDays: 90 } } })).toThrow(
+      "automatic key rotation needs a VIRTUAL_PRIVATE vault",
+    );
+    expect(single(synthCheckedIn("example"), "oci_kms_key").is_auto_rotation_enabled).toBeUndefined();
+  });
 });
