@@ -2,9 +2,9 @@
  * The CDKTF app: one stack per infra/environments/<name>.json (two with tenancyResources "separate": <name> and
  * <name>-tenancy). Every file is validated first and all broken ones are reported together;
  * IAM_ADB_SYNC_ENVIRONMENT=<name> synthesizes that environment alone (the others are not read). The function
- * bundle and the config contract are rebuilt first (separate processes: infra never imports function code) so
- * the image tag always matches the code being deployed; IAM_ADB_SYNC_SKIP_BUNDLE=1 skips that when dist/ is
- * known to be fresh. IAM_ADB_SYNC_ENVIRONMENTS_DIR points at another folder of environment files.
+ * bundle is rebuilt first (a separate process: infra never imports function code) so the image tag always
+ * matches the code being deployed; IAM_ADB_SYNC_SKIP_BUNDLE=1 skips that when dist/function is known to be
+ * fresh. The function's config contract is always rebuilt (it is small), so synth checks the current rules. IAM_ADB_SYNC_ENVIRONMENTS_DIR points at another folder of environment files.
  */
 import { App } from "cdktf";
 import { execFileSync } from "node:child_process";
@@ -23,10 +23,8 @@ function build(script: string): void {
 function main(): void {
   const only = process.env.IAM_ADB_SYNC_ENVIRONMENT || undefined;
   const environments = loadAllEnvironments(process.env.IAM_ADB_SYNC_ENVIRONMENTS_DIR || ENVIRONMENTS_DIR, only);
-  if (process.env.IAM_ADB_SYNC_SKIP_BUNDLE !== "1") {
-    build("function/build/bundle.ts");
-    build("function/build/config-contract.ts");
-  }
+  if (process.env.IAM_ADB_SYNC_SKIP_BUNDLE !== "1") build("function/build/bundle.ts");
+  build("function/build/config-contract.ts");
   const app = new App();
   for (const env of environments) {
     const stack = new IamAdbSyncStack(app, env.name, env.config, { bundleDir: BUNDLE_DIR, bundleDirAbs: resolve(ROOT, BUNDLE_DIR) });
