@@ -268,22 +268,22 @@ const accessGovernance = z.discriminatedUnion("enabled", [
 
 const bucketName = z.string().regex(/^[A-Za-z0-9_.-]{1,256}$/, "must be an Object Storage bucket name");
 
+/** Where a state object lives in Object Storage (both remote backends). */
+const objectStorageState = z.object({
+  bucket: bucketName,
+  namespace: z.string().regex(/^[a-z0-9-]{1,64}$/i, "must be an Object Storage namespace"),
+  region,
+  /** Object name of the state; defaults to <environment>/terraform.tfstate. */
+  key: z.string().min(1).optional(),
+});
+
 /**
  * Terraform state: a local file by default; Terraform's native `oci` backend (Object Storage with locking,
  * Terraform >= 1.12, signed with the OCI config profile); or, for older Terraform only, Object Storage through
  * its S3-compatible API (no locking; Oracle documents it as deprecated).
  */
 const state = z.discriminatedUnion("backend", [
-  z
-    .object({
-      backend: z.literal("oci"),
-      bucket: bucketName,
-      namespace: z.string().regex(/^[a-z0-9-]{1,64}$/i, "must be an Object Storage namespace"),
-      region,
-      /** Object name of the state; defaults to <environment>/terraform.tfstate. */
-      key: z.string().min(1).optional(),
-    })
-    .strict(),
+  objectStorageState.extend({ backend: z.literal("oci") }).strict(),
   z
     .object({
       backend: z.literal("local"),
@@ -291,15 +291,7 @@ const state = z.discriminatedUnion("backend", [
       path: z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9_./-]+$/, "must be a relative path inside the repository").optional(),
     })
     .strict(),
-  z
-    .object({
-      backend: z.literal("s3"),
-      bucket: bucketName,
-      namespace: z.string().regex(/^[a-z0-9-]{1,64}$/i, "must be an Object Storage namespace"),
-      region,
-      key: z.string().min(1).optional(),
-    })
-    .strict(),
+  objectStorageState.extend({ backend: z.literal("s3") }).strict(),
 ]);
 
 const tagKey = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "must be a tag key (letters, digits, _ . -)");

@@ -1,8 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { resolve } from "node:path";
-import { RegistryClient, sha256 } from "../../infra/image/registry-client";
-import { startRegistry, type TestRegistry } from "./registry-server";
+import { seedEmptyImage, startRegistry, type TestRegistry } from "./registry-server";
 import { environmentInput, resources, single, synthEnvironment } from "./synth";
 
 const ROOT = resolve(__dirname, "../..");
@@ -22,20 +21,7 @@ describe("deploy-time image push wiring", () => {
     // The base comes from a mirror that wants credentials (as an OCIR mirror of fnproject/node does).
     base = await startRegistry({ tokenAuth: true });
     ocir = await startRegistry({ tokenAuth: true });
-    // The smallest base: an OCI manifest with no layers.
-    const seed = new RegistryClient(base.host, { plainHttp: true, credentials: base.credentials });
-    const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }));
-    await seed.pushBlob("fnproject/node", sha256(config), config);
-    const manifest = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: "application/vnd.oci.image.manifest.v1+json",
-        config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha256(config), size: config.length },
-        layers: [],
-      }),
-    );
-    await seed.putManifest("fnproject/node", "22", { mediaType: "application/vnd.oci.image.manifest.v1+json", bytes: manifest, digest: sha256(manifest) });
-    baseImage = `${base.host}/fnproject/node:22@${sha256(manifest)}`;
+    baseImage = `${base.host}/fnproject/node:22@${await seedEmptyImage(base, "fnproject/node", "22")}`;
   });
   afterAll(async () => {
     await base?.stop();

@@ -9,6 +9,15 @@ const byRole = (s: ReturnType<typeof synthCheckedIn>) =>
     Object.values(resources(s, "oci_functions_function")).map((f) => [(f.config as Record<string, string>).FUNCTION_ROLE, f]),
   );
 
+function thrownBy(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (err) {
+    return err;
+  }
+  throw new Error("nothing was thrown");
+}
+
 describe("function app construct", () => {
   const example = synthCheckedIn("example");
   const prod = synthCheckedIn("prod-eu");
@@ -94,12 +103,7 @@ describe("function app construct", () => {
   it("fails synth, naming the function and the key, when the function's own config rules would refuse the config", () => {
     const input = environmentInput("example");
     const groupRoleMap = { "db-readers": ["CONNECT"], "db-admins": ["CONNECT", "DBA"] };
-    let error: unknown;
-    try {
-      synthEnvironment("admins", { ...input, provisioning: { ...input.provisioning, groupRoleMap } });
-    } catch (err) {
-      error = err;
-    }
+    const error = thrownBy(() => synthEnvironment("admins", { ...input, provisioning: { ...input.provisioning, groupRoleMap } }));
     expect(error).toBeInstanceOf(FunctionConfigRejected);
     expect((error as FunctionConfigRejected).key).toBe("GROUP_ROLE_MAP.db-admins");
     expect((error as Error).message).toBe(
@@ -116,12 +120,7 @@ describe("function app construct", () => {
     const groupRoleMap = Object.fromEntries(
       Array.from({ length: 60 }, (_, i) => [`ocid1.group.oc1..aaaaaaaagroupnumber${i}`, ["CONNECT", "APP_READ"]]),
     );
-    let error: unknown;
-    try {
-      synthEnvironment("big", { ...input, provisioning: { ...input.provisioning, groupRoleMap } });
-    } catch (err) {
-      error = err;
-    }
+    const error = thrownBy(() => synthEnvironment("big", { ...input, provisioning: { ...input.provisioning, groupRoleMap } }));
     expect(error).toBeInstanceOf(ConfigTooLargeError);
     expect((error as Error).message).toMatch(
       /^application iam-adb-sync-example-app: function config can reach \d+ bytes, over the OCI limit of 4096; largest entries: GROUP_ROLE_MAP \(\d+ B\)/,

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadEnvironmentFile } from "../../infra/config/load-environment";
-import { RegistryClient, sha256 } from "../../infra/image/registry-client";
+import { RegistryClient } from "../../infra/image/registry-client";
 import { resolvePinned, writePinned } from "../../infra/scripts/pin-base-image";
-import { startRegistry, type TestRegistry } from "./registry-server";
+import { seedEmptyImage, startRegistry, type TestRegistry } from "./registry-server";
 import { ENV_DIR } from "./synth";
 
 describe("npm run image:pin", () => {
@@ -13,19 +13,7 @@ describe("npm run image:pin", () => {
 
   beforeAll(async () => {
     mirror = await startRegistry({ tokenAuth: true });
-    const seed = new RegistryClient(mirror.host, { plainHttp: true, credentials: mirror.credentials });
-    const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }));
-    await seed.pushBlob("fnproject/node", sha256(config), config);
-    const manifest = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: "application/vnd.oci.image.manifest.v1+json",
-        config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha256(config), size: config.length },
-        layers: [],
-      }),
-    );
-    digest = sha256(manifest);
-    await seed.putManifest("fnproject/node", "22", { mediaType: "application/vnd.oci.image.manifest.v1+json", bytes: manifest, digest });
+    digest = await seedEmptyImage(mirror, "fnproject/node", "22");
   });
   afterAll(async () => mirror?.stop());
 

@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:http";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { RegistryClient, sha256 } from "../../infra/image/registry-client";
 
 /**
  * A real registry (Debian's docker-registry, i.e. docker distribution 2.8) on 127.0.0.1, optionally behind
@@ -120,4 +121,21 @@ export async function startRegistry(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Pushes the smallest base image (an OCI manifest with no layers) as <repo>:<tag>; returns its digest. */
+export async function seedEmptyImage(registry: TestRegistry, repo: string, tag: string): Promise<string> {
+  const seed = new RegistryClient(registry.host, { plainHttp: true, credentials: registry.credentials });
+  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [] } }));
+  await seed.pushBlob(repo, sha256(config), config);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      config: { mediaType: "application/vnd.oci.image.config.v1+json", digest: sha256(config), size: config.length },
+      layers: [],
+    }),
+  );
+  await seed.putManifest(repo, tag, { mediaType: "application/vnd.oci.image.manifest.v1+json", bytes: manifest, digest: sha256(manifest) });
+  return sha256(manifest);
 }
