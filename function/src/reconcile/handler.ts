@@ -42,7 +42,7 @@ export async function handleReconcile(inv: Invocation, parsed: Exclude<RequestPa
     const scim = await scimClientFor(svc.config, svc.secrets);
     try {
       const ords = await svc.ords();
-      const { report, plan } = await reconcile({ config: svc.config, log, ords, scim }, { dryRun, force: request.force ?? false, deadline: inv.deadline });
+      const { report, plan } = await reconcile({ config: svc.config, log, ords, scim, roles: svc.roles }, { dryRun, force: request.force ?? false, deadline: inv.deadline });
       status = STATUS[report.outcome];
       const { refused, notes, applied, ...rest } = report;
       body = { action: "reconcile", ...rest, refused: capped(refused), notes: capped(notes) };
