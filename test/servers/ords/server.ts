@@ -35,7 +35,8 @@ import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { OrdsDatabase } from "./engine/database";
 import { dictionaryViews } from "./engine/dictionary";
-import { runScript, type ScriptRequest } from "./engine/run-script";
+import { runScript, type ResponseItem, type ScriptRequest } from "./engine/run-script";
+import { Session } from "./engine/session";
 import { FaultInjector, type Fault } from "./faults";
 import { OraError } from "./sql/ora-error";
 import { sendJson, sendOAuthError, sendOrdsError } from "./http-errors";
@@ -57,6 +58,8 @@ export interface OrdsServerOptions {
   /** Default 3600. */
   tokenLifetimeSeconds?: number;
   seed?: (db: OrdsDatabase) => void;
+  /** Pause before every statement (default: one event-loop turn), so concurrent scripts overlap more. */
+  statementPauseMs?: number;
 }
 
 export interface OrdsStats {
@@ -124,7 +127,7 @@ export async function startOrdsServer(opts: OrdsServerOptions = {}): Promise<Ord
     const body = await readBody(req);
     if (body === undefined) return sendOrdsError(res, 413, `request body exceeds ${MAX_BODY_BYTES} bytes`);
     if (endpoint === "token") return token(req, res, body);
-    return sql(req, res, body);
+    return sql(req, res, body, fault);
   };
 
   const token = (req: IncomingMessage, res: ServerResponse, body: string): void => {
@@ -141,12 +144,21 @@ export async function startOrdsServer(opts: OrdsServerOptions = {}): Promise<Ord
     sendJson(res, 200, issued, { "Cache-Control": "no-store" });
   };
 
-  const sql = (req: IncomingMessage, res: ServerResponse, body: string): void => {
+  const sql = async (req: IncomingMessage, res: ServerResponse, body: string, fault: Fault | undefined): Promise<void> => {
     if (!authorised(req.headers.authorization)) return sendOrdsError(res, 401);
     const parsed = parseSqlRequest(mediaType(req), body);
     if (typeof parsed === "string") return sendOrdsError(res, 400, parsed);
-    const items = runScript(parsed, db, views);
+    const session = new Session();
+    let items: ResponseItem[];
+    try {
+      items = await runScript(parsed, { db, views, session, pauseMs: opts.statementPauseMs });
+    } catch (e) {
+      session.rollback();
+      throw e;
+    }
     stats.statements += items.length;
+    // The ambiguous commit: everything ran and committed, then the connection drops before the answer.
+    if (fault?.dropReply) return void req.socket.destroy();
     sendJson(res, 200, { env: { defaultTimeZone: "UTC" }, items });
   };
 

@@ -47,6 +47,8 @@ export interface Select {
   orderBy: OrderTerm[];
   offset?: Expr;
   fetch?: Expr;
+  /** SELECT … FOR UPDATE [NOWAIT]: lock the matching rows until the transaction ends. */
+  forUpdate?: { nowait: boolean };
 }
 
 export type UserOption =

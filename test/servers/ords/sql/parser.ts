@@ -400,7 +400,12 @@ class Parser {
       if (!this.acceptWord("ROWS")) this.expectWord("ROW", 905);
       this.expectWord("ONLY", 905);
     }
-    return { items, from, where, orderBy, offset, fetch };
+    let forUpdate: Select["forUpdate"];
+    if (this.acceptWord("FOR")) {
+      this.expectWord("UPDATE", 905);
+      forUpdate = { nowait: this.acceptWord("NOWAIT") };
+    }
+    return { items, from, where, orderBy, offset, fetch, forUpdate };
   }
 
   private selectItem(): SelectItem {
