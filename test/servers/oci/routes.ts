@@ -45,8 +45,10 @@ function listResponse(resources: unknown[]): Reply {
   };
 }
 
-function scimUser(u: UserState, base: string): unknown {
+/** `groups` is returned on request only (attributes=…groups), as identity domains do. */
+function scimUser(u: UserState, base: string, groups?: GroupState[]): unknown {
   return {
+    ...(groups ? { groups: groups.map((g) => ({ value: g.scimId, ocid: g.id, display: g.name, $ref: `${base}/admin/v1/Groups/${g.scimId}` })) } : {}),
     schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", USER_STATE],
     id: u.scimId,
     ocid: u.id,
@@ -154,6 +156,26 @@ export function ociRoutes(s: { secrets: SecretStore; objects: ObjectStore; ident
       },
     },
     {
+      op: "identity.listUserGroupMemberships",
+      method: "GET",
+      path: /^\/20160918\/userGroupMemberships$/,
+      bodySigned: true,
+      handle: (_m, { url }) => {
+        const userId = url.searchParams.get("userId") ?? "";
+        if (url.searchParams.get("compartmentId") !== s.tenancyId) return notAuthorizedOrNotFound();
+        return {
+          status: 200,
+          json: [...(s.identity.memberships.get(userId) ?? [])].map((groupId) => ({
+            id: `ocid1.groupmembership.oc1..${groupId.slice(-8)}${userId.slice(-8)}`,
+            compartmentId: s.tenancyId,
+            groupId,
+            userId,
+            lifecycleState: "ACTIVE",
+          })),
+        };
+      },
+    },
+    {
       op: "identity.getGroup",
       method: "GET",
       path: /^\/20160918\/groups\/([^/?]+)$/,
@@ -186,7 +208,10 @@ export function ociRoutes(s: { secrets: SecretStore; objects: ObjectStore; ident
         if ("status" in f) return f;
         const key = (u: UserState) => (f.attr === "ocid" ? u.id : f.attr === "id" ? u.scimId : u.name.toLowerCase());
         const want = f.attr === "userName" ? f.value.toLowerCase() : f.value;
-        return listResponse([...s.identity.users.values()].filter((u) => key(u) === want).map((u) => scimUser(u, url.origin)));
+        const withGroups = (url.searchParams.get("attributes") ?? "").split(",").some((a) => a.trim().toLowerCase() === "groups");
+        return listResponse(
+          [...s.identity.users.values()].filter((u) => key(u) === want).map((u) => scimUser(u, url.origin, withGroups ? s.identity.groupsOf(u.id) : undefined)),
+        );
       },
     },
     {

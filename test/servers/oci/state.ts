@@ -88,6 +88,23 @@ const scimId = () => randomUUID().replace(/-/g, "");
 export class IdentityStore {
   readonly users = new Map<string, UserState>();
   readonly groups = new Map<string, GroupState>();
+  /** User OCID → OCIDs of the groups it is in. */
+  readonly memberships = new Map<string, Set<string>>();
+  addMember(userId: string, groupId: string): void {
+    let set = this.memberships.get(userId);
+    if (!set) this.memberships.set(userId, (set = new Set()));
+    set.add(groupId);
+  }
+  removeMember(userId: string, groupId: string): void {
+    this.memberships.get(userId)?.delete(groupId);
+  }
+  deleteUser(userId: string): void {
+    this.users.delete(userId);
+    this.memberships.delete(userId);
+  }
+  groupsOf(userId: string): GroupState[] {
+    return [...(this.memberships.get(userId) ?? [])].flatMap((g) => this.groups.get(g) ?? []);
+  }
   addUser(u: UserSeed): UserState {
     const state: UserState = { scimId: scimId(), active: true, blocked: false, ...u, created: new Date() };
     this.users.set(u.id, state);
