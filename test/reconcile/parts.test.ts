@@ -1,4 +1,4 @@
-import { isLockedStatus } from "../../function/src/reconcile/actual";
+import { isLockedStatus } from "../../function/src/plan/planner";
 import { batches } from "../../function/src/reconcile/apply";
 import { checkGuard } from "../../function/src/reconcile/guard";
 import type { AccountWork } from "../../function/src/reconcile/plan-run";

@@ -157,8 +157,8 @@ function planUnsealed(desired: DesiredAccount | null, actual: RegistryRow | null
   if (observed.dictUser) {
     const refusal = ownershipRefusal(actual, observed.dictUser, ctx.IDENTITY_DOMAIN);
     if (refusal) return refuse(refusal);
-  } else if (actual.status === "PENDING") {
-    // A PENDING row without a proven account proves nothing.
+  } else if (actual.status !== "DROPPED") {
+    // No dictionary evidence, no change: a registry row (PENDING or not) proves nothing by itself.
     return refuse(`database user ${actual.dbUsername} could not be proven to be the account the registry row describes; it is left untouched`);
   }
   if (actual.status === "DROPPED") return { ops: [], notes: [] };
