@@ -1,6 +1,5 @@
 import { createAuditSink, type AuditSink } from "../audit";
 import { loadConfig, type ProvisionConfig } from "../config/load";
-import { createIdentityLookup, type IdentityLookup } from "../identity";
 import { createLogger, type Logger } from "../log/logger";
 import { TokenSource } from "../oauth/token-source";
 import type { OrdsClient } from "../ords/client";
@@ -15,7 +14,6 @@ export interface Services {
   config: ProvisionConfig;
   log: Logger;
   secrets: SecretReader;
-  identity: IdentityLookup;
   /** The user's current state, read fresh for every sync (never cached across the change an event announces). */
   reader: UserStateReader;
   /** Mapped roles' transitive check, cached for CACHE_TTL_SECONDS. */
@@ -32,7 +30,6 @@ let cached: { key: string; services: Services } | undefined;
 function build(config: ProvisionConfig): Services {
   const log = createLogger(config.LOG_LEVEL);
   const secrets = createSecretReader({ endpoint: config.OCI_SECRETS_ENDPOINT, ttlSeconds: config.CACHE_TTL_SECONDS, log });
-  const identity = createIdentityLookup({ endpoint: config.OCI_IDENTITY_ENDPOINT, domainUrl: config.IDENTITY_DOMAIN_URL, log });
   const region = process.env.OCI_RESOURCE_PRINCIPAL_REGION ?? "";
   const reader = createUserStateReader({
     domainUrl: config.IDENTITY_DOMAIN_URL,
@@ -53,7 +50,6 @@ function build(config: ProvisionConfig): Services {
     config,
     log,
     secrets,
-    identity,
     reader,
     roles,
     audit,
