@@ -104,6 +104,21 @@ describe("IAM events → database accounts (bundled function, fdk socket, loopba
     expect(s.ords.db.rolesOf("BOB")).toEqual(["SALES_READ", "SALES_WRITE"]);
   });
 
+  it('provision on demand: {"action":"sync","userId":…} syncs one user and returns each step', async () => {
+    s.oci.identity.addUser({ id: "ocid1.user.oc1..aaaademand", name: "on.demand" });
+    s.oci.identity.addMember("ocid1.user.oc1..aaaademand", READERS);
+    const planned = body(await s.fn.invoke({ action: "sync", userId: "ocid1.user.oc1..aaaademand", dryRun: true }));
+    expect(planned).toMatchObject({ action: "sync", outcome: "planned", dryRun: true });
+    expect(s.ords.db.user("ON_DEMAND")).toBeUndefined();
+    const r = body(await s.fn.invoke({ action: "sync", userId: "ocid1.user.oc1..aaaademand" }));
+    expect(r).toMatchObject({ action: "sync", outcome: "applied", principal: { dbUsername: "ON_DEMAND" } });
+    expect(r.steps.map((x: any) => x.step)).toEqual(["read_iam", "read_database", "plan", "execute"]);
+    expect(r.statements.map((x: any) => x.sql)).toContain(`GRANT "SALES_READ" TO "ON_DEMAND"`);
+    const bad = await s.fn.invoke({ action: "sync", userId: "jane" });
+    expect(body(bad)).toMatchObject({ outcome: "invalid", error: "invalid_request" });
+    expect(body(bad).message).toMatch(/userId is not an OCID/);
+  });
+
   it("refuses a hostile name in the payload and changes nothing", async () => {
     const before = s.ords.stats.sqlRequests;
     const r = await s.send("hostile-name");

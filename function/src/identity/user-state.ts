@@ -3,6 +3,7 @@ import type { Logger } from "../log/logger";
 import type { RetryPolicy } from "../net/retry";
 import { groupNameSchema, iamUserNameSchema } from "../naming/boundary";
 import { callOci, OciRequestError } from "../oci/call";
+import type { AuthenticationDetailsProvider } from "oci-common";
 import { signedRequest } from "../oci/signed-request";
 import { AsyncTtlCache } from "../oci/ttl-cache";
 import { IdentityError } from "./types";
@@ -22,6 +23,8 @@ export type UserRead = { kind: "found"; user: IamUserRecord } | { kind: "absent"
 
 export interface UserStateReader {
   read(ocid: string): Promise<UserRead>;
+  /** The OCID of the user with this user name (provision on demand by name), if any. */
+  findOcid(userName: string): Promise<string | undefined>;
   /** Requests sent (for the per-event report). */
   readonly calls: number;
 }
@@ -54,27 +57,36 @@ function parsed<T extends z.ZodTypeAny>(schema: T, text: string, what: string): 
  * The identity domain's SCIM API signed with the resource principal: one GET per user, with its groups.
  * Events carry the OCID while /Users/{id} takes the SCIM id, so the user is found by a filter on `ocid`.
  */
-function domainReader(o: { domainUrl: string; log: Logger; retry?: RetryPolicy }): UserStateReader {
+function domainReader(o: ReaderOptions & { domainUrl: string }): UserStateReader {
   let calls = 0;
+  const search = async (what: string, filter: string, attributes: string) => {
+    const url = new URL(`${o.domainUrl}/admin/v1/Users`);
+    url.searchParams.set("filter", filter);
+    url.searchParams.set("attributes", attributes);
+    const res = await callOci(
+      what,
+      () => {
+        calls++;
+        return signedRequest({ method: "GET", url: url.toString(), headers: { accept: "application/scim+json, application/json" } }, { provider: o.provider });
+      },
+      { log: o.log, policy: o.retry },
+    );
+    return parsed(scimList, res.body, what);
+  };
   return {
     get calls() {
       return calls;
     },
+    async findOcid(userName) {
+      const name = iamUserNameSchema.parse(userName);
+      const list = await search(`identity domain user ${name}`, `userName eq ${JSON.stringify(name)}`, "ocid");
+      const first = list.Resources[0] as { ocid?: unknown } | undefined;
+      return typeof first?.ocid === "string" ? first.ocid : undefined;
+    },
     async read(ocid) {
       const what = `identity domain user ${ocid}`;
-      const url = new URL(`${o.domainUrl}/admin/v1/Users`);
       // OCIDs are checked against their alphabet first; JSON quoting is SCIM's string syntax.
-      url.searchParams.set("filter", `ocid eq ${JSON.stringify(ocid)}`);
-      url.searchParams.set("attributes", `ocid,userName,active,${USER_STATE}:locked,groups`);
-      const res = await callOci(
-        what,
-        () => {
-          calls++;
-          return signedRequest({ method: "GET", url: url.toString(), headers: { accept: "application/scim+json, application/json" } });
-        },
-        { log: o.log, policy: o.retry },
-      );
-      const list = parsed(scimList, res.body, what);
+      const list = await search(what, `ocid eq ${JSON.stringify(ocid)}`, `ocid,userName,active,${USER_STATE}:locked,groups`);
       if (list.Resources.length > 1) throw new IdentityError(`${what}: ${list.Resources.length} users share this OCID`, "bad_reply");
       if (list.Resources.length === 0) return { kind: "absent" };
       const u = parsed(scimUser, JSON.stringify(list.Resources[0]), what);
@@ -102,7 +114,7 @@ const BLOCKED_BIT = 0b100;
  * The IAM API (Default domain without a domain URL): the user, then its group memberships; group names are
  * looked up by OCID and cached briefly (a group's name is not what an event announces).
  */
-function iamReader(o: { endpoint: string; log: Logger; retry?: RetryPolicy; groupTtlMs: number }): UserStateReader {
+function iamReader(o: ReaderOptions & { endpoint: string; groupTtlMs: number }): UserStateReader {
   let calls = 0;
   const names = new AsyncTtlCache<string>(o.groupTtlMs);
   const get = async (what: string, path: string) =>
@@ -110,13 +122,17 @@ function iamReader(o: { endpoint: string; log: Logger; retry?: RetryPolicy; grou
       what,
       () => {
         calls++;
-        return signedRequest({ method: "GET", url: `${o.endpoint}${path}` });
+        return signedRequest({ method: "GET", url: `${o.endpoint}${path}` }, { provider: o.provider });
       },
       { log: o.log, policy: o.retry },
     );
   return {
     get calls() {
       return calls;
+    },
+    findOcid() {
+      // Listing users by name needs the tenancy OCID; provision on demand takes the OCID here.
+      return Promise.reject(new IdentityError("without IDENTITY_DOMAIN_URL a user is named by its OCID (ocid1.user…)", "bad_ocid"));
     },
     async read(ocid) {
       let res;
@@ -146,8 +162,15 @@ function iamReader(o: { endpoint: string; log: Logger; retry?: RetryPolicy; grou
   };
 }
 
+interface ReaderOptions {
+  log: Logger;
+  retry?: RetryPolicy;
+  /** Signing identity; the resource principal by default (a CLI passes its config-file profile). */
+  provider?: AuthenticationDetailsProvider;
+}
+
 /** The reader for this deployment: the identity domain when its URL is configured, else the IAM API. */
-export function createUserStateReader(o: { domainUrl?: string; iamEndpoint: string; log: Logger; retry?: RetryPolicy; groupTtlMs?: number }): UserStateReader {
-  if (o.domainUrl) return domainReader({ domainUrl: o.domainUrl, log: o.log, retry: o.retry });
-  return iamReader({ endpoint: o.iamEndpoint, log: o.log, retry: o.retry, groupTtlMs: o.groupTtlMs ?? 60_000 });
+export function createUserStateReader(o: ReaderOptions & { domainUrl?: string; iamEndpoint: string; groupTtlMs?: number }): UserStateReader {
+  if (o.domainUrl) return domainReader({ ...o, domainUrl: o.domainUrl });
+  return iamReader({ ...o, endpoint: o.iamEndpoint, groupTtlMs: o.groupTtlMs ?? 60_000 });
 }
