@@ -47,7 +47,7 @@ function announcement(event: IamEvent): Announcement {
  */
 export async function handleProvision(inv: Invocation): Promise<Reply> {
   const reconcileRequest = parseReconcileRequest(inv.body);
-  if (reconcileRequest.kind !== "not_reconcile") return handleReconcile(inv, reconcileRequest);
+  if (reconcileRequest.kind !== "other") return handleReconcile(inv, reconcileRequest);
   const syncRequest = parseSyncRequest(inv.body);
   if (syncRequest.kind === "invalid") {
     return { status: 400, body: { action: "sync", outcome: "invalid", error: "invalid_request", message: syncRequest.error } };

@@ -21,7 +21,7 @@ function capped<T>(list: readonly T[]): { items: T[]; omitted: number } {
 }
 
 /** The provisioning function's reconcile payload: a full synchronisation run within this invocation. */
-export async function handleReconcile(inv: Invocation, parsed: Exclude<RequestParse, { kind: "not_reconcile" }>): Promise<Reply> {
+export async function handleReconcile(inv: Invocation, parsed: Exclude<RequestParse, { kind: "other" }>): Promise<Reply> {
   if (parsed.kind === "invalid") return { status: 400, body: { action: "reconcile", outcome: "invalid", error: "invalid_request", message: parsed.error } };
   const { request } = parsed;
   const started = Date.now();

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ocidSchema } from "../events/identifiers";
+import { parseActionRequest, type ActionParse } from "../runtime/action-request";
 
 /** Provision on demand: `{"action":"sync","userId":"ocid1.user…","dryRun":false}` syncs one user. */
 const requestSchema = z
@@ -12,22 +13,8 @@ const requestSchema = z
 
 export type SyncRequest = z.infer<typeof requestSchema>;
 
-export type SyncRequestParse = { kind: "not_sync" } | { kind: "invalid"; error: string } | { kind: "ok"; request: SyncRequest };
+export type SyncRequestParse = ActionParse<SyncRequest>;
 
 export function parseSyncRequest(body: string): SyncRequestParse {
-  let data: unknown;
-  try {
-    data = JSON.parse(body);
-  } catch {
-    return { kind: "not_sync" };
-  }
-  if (typeof data !== "object" || data === null || (data as { action?: unknown }).action !== "sync") return { kind: "not_sync" };
-  const r = requestSchema.safeParse(data);
-  if (r.success) return { kind: "ok", request: r.data };
-  const issue = r.error.issues[0];
-  const error =
-    issue?.code === "unrecognized_keys"
-      ? `unknown field(s) ${issue.keys.join(", ")}; a sync request takes action, userId and dryRun`
-      : `${issue?.path.join(".") || "request"} ${issue?.message ?? "is invalid"}`;
-  return { kind: "invalid", error };
+  return parseActionRequest(body, "sync", requestSchema, "action, userId and dryRun");
 }
