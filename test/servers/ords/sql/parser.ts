@@ -529,9 +529,14 @@ class Parser {
   }
 
   private expr(): Expr {
+    // ||, + and - share one precedence level in Oracle, left to right.
     let e = this.unary();
-    while (this.acceptOp("||")) e = { k: "concat", a: e, b: this.unary() };
-    return e;
+    for (;;) {
+      if (this.acceptOp("||")) e = { k: "concat", a: e, b: this.unary() };
+      else if (this.acceptOp("+")) e = { k: "arith", op: "+", a: e, b: this.unary() };
+      else if (this.acceptOp("-")) e = { k: "arith", op: "-", a: e, b: this.unary() };
+      else return e;
+    }
   }
 
   private unary(): Expr {
