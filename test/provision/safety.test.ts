@@ -61,6 +61,13 @@ describe("issue 9: the provisioning core a DBA would sign off", () => {
     expect(s.ords.db.user("GHOST")).toBeUndefined();
   });
 
+  it("1. the account is named from IAM's user name, never from the payload's", async () => {
+    user("ocid1.user.oc1..aaaarealname", "real.name", [READERS]);
+    const r = body(await s.send(userEvent("createuser", "ocid1.user.oc1..aaaarealname", { name: "keep" })));
+    expect(r).toMatchObject({ outcome: "applied", principal: { iamUserName: "real.name", dbUsername: "REAL_NAME" } });
+    expect(s.ords.db.user("REAL_NAME")).toBeDefined();
+  });
+
   it("1. a delete event for a user who still exists in IAM locks nothing", async () => {
     user("ocid1.user.oc1..aaaakeep", "keep", [READERS]);
     await s.send(membership("ocid1.user.oc1..aaaakeep", READERS));

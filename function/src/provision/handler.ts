@@ -57,7 +57,7 @@ export async function handleProvision(inv: Invocation): Promise<Reply> {
   if ("failure" in loaded) return { status: loaded.failure.status, body: { error: loaded.failure.error, message: loaded.failure.message } };
   const { svc } = loaded;
   const { log } = svc;
-  let trigger: { eventId: string; eventType?: string; action: string; eventTime?: string; userId: string; announced?: Announcement; dryRun?: boolean };
+  let trigger: { eventId: string; eventType?: string; action: string; eventTime?: string; userId: string; nameHint?: string; announced?: Announcement; dryRun?: boolean };
   if (syncRequest.kind === "ok") {
     const r = syncRequest.request;
     trigger = { eventId: `sync-${inv.callId}`, action: "sync", userId: r.userId, dryRun: r.dryRun };
@@ -72,7 +72,7 @@ export async function handleProvision(inv: Invocation): Promise<Reply> {
       return { status: 200, body: { eventId: parsed.eventId, outcome: "ignored", reason: parsed.reason } };
     }
     const e = parsed.event;
-    trigger = { eventId: e.eventId, eventType: e.eventType, action: e.action, eventTime: e.eventTime, userId: e.user.id, announced: announcement(e) };
+    trigger = { eventId: e.eventId, eventType: e.eventType, action: e.action, eventTime: e.eventTime, userId: e.user.id, nameHint: e.user.name, announced: announcement(e) };
   }
   const head = { eventId: trigger.eventId, eventType: trigger.eventType, action: trigger.action };
   const before = svc.calls();
@@ -85,7 +85,7 @@ export async function handleProvision(inv: Invocation): Promise<Reply> {
     const result = await syncUser(
       trigger.userId,
       { config: svc.config, log, ords, reader: svc.reader, roles: svc.roles },
-      { deadline: inv.deadline, dryRun, announced: trigger.announced, eventTime: trigger.eventTime },
+      { deadline: inv.deadline, dryRun, announced: trigger.announced, eventTime: trigger.eventTime, nameHint: trigger.nameHint },
     );
     status = STATUS[result.outcome];
     body = { ...head, dryRun, ...result };

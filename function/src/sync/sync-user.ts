@@ -50,12 +50,23 @@ export interface SyncOptions {
   /** The event's announcement and time, when an event triggered the sync. */
   announced?: Announcement;
   eventTime?: string;
+  /** The user name the event payload carries: a guess to read the database by while IAM answers, nothing more. */
+  nameHint?: string;
   now?: () => number;
 }
 
 /** IAM does not show yet what the event announced: retry later (the caller sees a retryable 503). */
 export class NotYetVisible extends TransientError {
   override name = "NotYetVisible";
+}
+
+/** The database name a payload's user name would map to, or undefined (a guess may be anything). */
+function safeDbName(name: string, cfg: Pick<ProvisionConfig, "NAMING_RULE" | "NAME_PREFIX">): string | undefined {
+  try {
+    return dbUsernameFor(name, cfg.NAMING_RULE, cfg.NAME_PREFIX);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Plans re-made after a concurrent change won the version race (or a lost reply's change landed). */
@@ -155,6 +166,12 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
   const notes: string[] = [];
   const done = (outcome: Outcome, reason: string, statements: StatementReport[] = []): SyncResult => ({ outcome, reason, principal, statements, notes, steps });
 
+  // With a name in the payload, the database is read while IAM answers: keyed by the OCID and, as a guess
+  // only, that name. The guess never reaches a plan: if IAM's name maps elsewhere and the user has no account
+  // yet, the database is read again with IAM's name (a forged name costs one more call, nothing else).
+  const guess = o.nameHint ? safeDbName(o.nameHint, config) : undefined;
+  const early = guess ? lookupAccount(deps.ords, { iamUserId: userId, dbUsername: guess }, o.deadline, { dryRun: o.dryRun }) : undefined;
+  early?.catch(() => undefined);
   const read = await deps.reader.read(userId);
   steps.push({
     step: "read_iam",
@@ -175,7 +192,8 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
   let lastSendAttempts = 0;
   for (let attempt = 1; ; attempt++) {
     const wanted = read.kind === "found" ? dbUsernameFor(read.user.userName, config.NAMING_RULE, config.NAME_PREFIX) : undefined;
-    const look = await lookupAccount(deps.ords, { iamUserId: userId, dbUsername: wanted }, o.deadline, { dryRun: o.dryRun });
+    let look = attempt === 1 && early ? await early : undefined;
+    if (!look || (!look.mine && wanted !== guess)) look = await lookupAccount(deps.ords, { iamUserId: userId, dbUsername: wanted }, o.deadline, { dryRun: o.dryRun });
     if (look.registryWasMissing && attempt === 1) {
       notes.push(o.dryRun ? "registry table IAM_ADB_SYNC_ACCOUNTS does not exist yet (a real run creates it)" : "created the registry table IAM_ADB_SYNC_ACCOUNTS");
     }
