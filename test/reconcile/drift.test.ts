@@ -105,6 +105,31 @@ describe("reconcile: drift scenarios against the loopback SCIM and ORDS servers"
     expect(land.registry().find((x) => x.DB_USERNAME === CAROL)?.STATUS).toBe("DROPPED");
   });
 
+  it("refuses the accounts whose mapped role reaches DBA through another role, and applies the others", async () => {
+    land.ords.db.grant("OPS_ROLE", "DBA");
+    const r = await land.run({}, { GROUP_ROLE_MAP: JSON.stringify({ ...ROLE_MAP, Marketing: ["OPS_ROLE"] }) });
+    expect(r.report.refused).toContainEqual(expect.objectContaining({ dbUsername: BOB, reason: "role OPS_ROLE is refused: it holds OPS_ROLE → DBA, which is denied" }));
+    expect(land.ords.db.user(BOB)).toBeUndefined();
+    expect(land.rolesOf(ALICE)).toEqual(["SALES_READ"]);
+  });
+
+  it("refuses a user named like a role, and a registry row whose schema predates it (ownership proof)", async () => {
+    land.addUser("ops_role", ["DB-Readers"]);
+    await land.run();
+    await land.sql(
+      `INSERT INTO IAM_ADB_SYNC_ACCOUNTS (DB_USERNAME, IAM_USER_ID, IAM_USER_NAME, AUTH_MODE, MAPPED_GROUPS, STATUS, VERSION) VALUES ('HR', '${land.user("alice@example.com").ocid}x', 'hr', 'IAM', '[]', 'OPEN', 1)`,
+    );
+    const r = await land.run();
+    expect(r.report.refused).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ dbUsername: "OPS_ROLE", reason: expect.stringMatching(/OPS_ROLE exists as a database role/) }),
+        expect.objectContaining({ dbUsername: "HR", reason: expect.stringMatching(/HR is not identified globally as IAM_PRINCIPAL_NAME=hr/) }),
+      ]),
+    );
+    expect(land.ords.db.objectsOf("HR")).toHaveLength(3);
+    expect(land.status("HR")).toBe("OPEN");
+  });
+
   it("leaves a foreign account of the same name untouched and refuses it", async () => {
     land.addUser("hr", ["DB-Writers"]);
     const r = await land.run();
