@@ -93,9 +93,10 @@ describe("IAM events → database accounts (bundled function, fdk socket, loopba
   it("refuses a hostile name with a 400 and changes nothing", async () => {
     const before = s.ords.stats.sqlRequests;
     const r = await s.send("hostile-name");
-    expect(r.status).toBe(502); // the fdk reports every failure as 502; our JSON says what happened
+    // A permanent refusal: 200 so a retrying caller stops, the 400 in Fn-Http-Status, the reason in the body.
+    expect([r.status, r.headers["fn-http-status"]]).toEqual([200, "400"]);
     const detail = replyBody(r);
-    expect(detail).toMatchObject({ outcome: "invalid", error: "invalid_event" });
+    expect(detail).toMatchObject({ outcome: "invalid", error: "invalid_event", retryable: false });
     expect(detail.message).toMatch(/user name at \$\.data\.resourceName may only contain/);
     expect(s.ords.stats.sqlRequests).toBe(before);
   });

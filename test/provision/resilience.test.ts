@@ -116,7 +116,7 @@ describe("configuration and secrets", () => {
     const s = await startLocalStack({ config: { ORDS_URL: "" } });
     try {
       const f = failure(await s.send("createuser"));
-      expect(f).toEqual({ error: "config_invalid", message: "config ORDS_URL: is required" });
+      expect(f).toEqual({ error: "config_invalid", message: "config ORDS_URL: is required", retryable: false });
     } finally {
       await s.stop();
     }
