@@ -46,7 +46,7 @@ export function servicesOrFailure(inv: Invocation): { svc: Services } | { failur
  * reports a 502 from the container as a failed invocation, which the Events service, a scheduler or an
  * SDK retry policy treats as worth retrying; a 200 is done.
  *
- * - success (status < 400): resolve, `Fn-Http-Status: 200`, body `retryable: false`;
+ * - success (status < 400): resolve, `Fn-Http-Status: 200`, body `retryable: false` (templates: as stored);
  * - permanent refusal (4xx: invalid or forged event, refused change, tripped guard) of the provisioning and
  *   reconcile roles: resolve as well, so no retrying caller loops on it; `Fn-Http-Status` carries the 4xx for
  *   HTTP-gateway callers and the body says `retryable: false` with the reason (also logged by the handler);
@@ -64,8 +64,10 @@ const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 
 export function fdkAnswer(reply: { status: number; body: Record<string, unknown> }, role: string): FdkAnswer {
   const { status } = reply;
-  if (status < 400) return { settle: "resolve", httpStatus: status, body: { ...reply.body, retryable: false } };
-  if (status < 500 && ANSWERS_REFUSALS.has(role)) {
+  const ours = ANSWERS_REFUSALS.has(role);
+  // Template functions answer the stored template itself: nothing may be added to it.
+  if (status < 400) return { settle: "resolve", httpStatus: status, body: ours ? { ...reply.body, retryable: false } : reply.body };
+  if (status < 500 && ours) {
     return { settle: "resolve", httpStatus: status, body: { ...reply.body, outcome: reply.body.outcome ?? "refused", retryable: false } };
   }
   // A handler that did not say: only "unavailable"-kind statuses are worth a retry (a bad config is not).
