@@ -30,7 +30,7 @@ export function benchUsers(from: number, count: number): BenchUser[] {
 export function registerUsers(stack: LocalStack, users: readonly BenchUser[]): void {
   users.forEach((u, i) => {
     stack.oci.identity.addUser({ ...u, email: u.name });
-    stack.oci.identity.addMember(u.id, SAMPLE_GROUPS[i % 2].id);
+    stack.oci.identity.addMember(SAMPLE_GROUPS[i % 2].id, u.id);
   });
 }
 

@@ -21,6 +21,7 @@ export const ROOT = resolve(__dirname, "../..");
 export const SANDBOX_DIR = join(ROOT, ".sandbox");
 
 /** What changes in IAM before the chapter's event fires (the function reads IAM; the event only names the user). */
+/** Memberships are written [user OCID, group OCID]. */
 type IamChange = { addMember: [string, string] } | { removeMember: [string, string] } | { deactivate: string } | { deleteUser: string };
 
 interface Chapter {
@@ -31,8 +32,8 @@ interface Chapter {
 
 function applyIam(identity: Awaited<ReturnType<typeof startLocalStack>>["oci"]["identity"], changes: readonly IamChange[]): void {
   for (const c of changes) {
-    if ("addMember" in c) identity.addMember(...c.addMember);
-    else if ("removeMember" in c) identity.removeMember(...c.removeMember);
+    if ("addMember" in c) identity.addMember(c.addMember[1], c.addMember[0]);
+    else if ("removeMember" in c) identity.removeMember(c.removeMember[1], c.removeMember[0]);
     else if ("deactivate" in c) {
       const u = identity.users.get(c.deactivate);
       if (u) u.active = false;

@@ -59,7 +59,7 @@ async function sandboxTarget(log: Logger): Promise<Target> {
   ];
   for (const [id, name, groups] of users) {
     oci.identity.addUser({ id, name });
-    for (const g of groups) oci.identity.addMember(id, g);
+    for (const g of groups) oci.identity.addMember(g, id);
   }
   const config = loadConfig({
     ORDS_URL: ords.url,

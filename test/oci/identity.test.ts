@@ -17,7 +17,7 @@ beforeAll(async () => {
   oci.identity.addUser({ id: JANE, name: "jane.doe@example.com", email: "jane.doe@example.com" });
   oci.identity.addUser({ id: BOB, name: "bob", active: false, blocked: true });
   oci.identity.addGroup({ id: READERS, name: "DB_Readers" });
-  oci.identity.addMember(JANE, READERS);
+  oci.identity.addMember(READERS, JANE);
 });
 afterAll(() => oci.close());
 beforeEach(() => {

@@ -29,7 +29,7 @@ describe("IAM events → database accounts (bundled function, fdk socket, loopba
   });
 
   it("joining a mapped group (read from the identity domain) creates an IAM-authenticated account with the group's roles", async () => {
-    s.oci.identity.addMember(JANE, READERS);
+    s.oci.identity.addMember(READERS, JANE);
     const r = await s.send("addusertogroup");
     expect(body(r)).toMatchObject({
       outcome: "applied",
@@ -53,7 +53,7 @@ describe("IAM events → database accounts (bundled function, fdk socket, loopba
   });
 
   it("membership of an unmapped group changes nothing", async () => {
-    s.oci.identity.addMember(JANE, "ocid1.group.oc1..aaaamarketing");
+    s.oci.identity.addMember("ocid1.group.oc1..aaaamarketing", JANE);
     const r = await s.send("addusertogroup-jane-marketing");
     expect(r.status).toBe(200);
     expect(body(r)).toMatchObject({ outcome: "unchanged" });
@@ -70,14 +70,14 @@ describe("IAM events → database accounts (bundled function, fdk socket, loopba
   });
 
   it("revokes when the identity domain shows the user left; a repeated removal is a success", async () => {
-    s.oci.identity.removeMember(JANE, READERS);
+    s.oci.identity.removeMember(READERS, JANE);
     expect(body(await s.send("removeuserfromgroup"))).toMatchObject({ outcome: "applied" });
     expect(s.ords.db.rolesOf("JANE_DOE_EXAMPLE_COM")).toEqual([]);
     expect(body(await s.send("removeuserfromgroup"))).toMatchObject({ outcome: "unchanged" });
   });
 
   it("a user deleted in IAM (404 confirmed): locked, roles revoked, schema kept, registry row kept as a tombstone", async () => {
-    s.oci.identity.addMember(JANE, READERS);
+    s.oci.identity.addMember(READERS, JANE);
     await s.send("addusertogroup");
     s.oci.identity.deleteUser(JANE);
     const r = await s.send("deleteuser");
@@ -89,14 +89,14 @@ describe("IAM events → database accounts (bundled function, fdk socket, loopba
   });
 
   it("an event that carries only ids is enough: the name comes from the identity domain", async () => {
-    s.oci.identity.addMember("ocid1.user.oc1..aaaacarol", WRITERS);
+    s.oci.identity.addMember(WRITERS, "ocid1.user.oc1..aaaacarol");
     const r = await s.send("createuser-ids-only");
     expect(body(r)).toMatchObject({ outcome: "applied", principal: { dbUsername: "CAROL_SMITH_EXAMPLE_COM" } });
     expect(s.ords.db.rolesOf("CAROL_SMITH_EXAMPLE_COM")).toEqual(["SALES_READ", "SALES_WRITE"]);
   });
 
   it("a membership that arrives before its user's create event creates the account; the create then changes nothing", async () => {
-    s.oci.identity.addMember(BOB, WRITERS);
+    s.oci.identity.addMember(WRITERS, BOB);
     const first = await s.send(exampleEvent("addusertogroup-bob-writers"));
     expect(body(first)).toMatchObject({ outcome: "applied", principal: { dbUsername: "BOB" } });
     expect(s.ords.db.rolesOf("BOB")).toEqual(["SALES_READ", "SALES_WRITE"]);
@@ -106,7 +106,7 @@ describe("IAM events → database accounts (bundled function, fdk socket, loopba
 
   it('provision on demand: {"action":"sync","userId":…} syncs one user and returns each step', async () => {
     s.oci.identity.addUser({ id: "ocid1.user.oc1..aaaademand", name: "on.demand" });
-    s.oci.identity.addMember("ocid1.user.oc1..aaaademand", READERS);
+    s.oci.identity.addMember(READERS, "ocid1.user.oc1..aaaademand");
     const planned = body(await s.fn.invoke({ action: "sync", userId: "ocid1.user.oc1..aaaademand", dryRun: true }));
     expect(planned).toMatchObject({ action: "sync", outcome: "planned", dryRun: true });
     expect(s.ords.db.user("ON_DEMAND")).toBeUndefined();
@@ -122,9 +122,10 @@ describe("IAM events → database accounts (bundled function, fdk socket, loopba
   it("refuses a hostile name in the payload and changes nothing", async () => {
     const before = s.ords.stats.sqlRequests;
     const r = await s.send("hostile-name");
-    expect(r.status).toBeGreaterThanOrEqual(400);
+    // A permanent refusal: 200 so a retrying caller stops, the 400 in Fn-Http-Status, the reason in the body.
+    expect([r.status, r.headers["fn-http-status"]]).toEqual([200, "400"]);
     const detail = replyBody(r);
-    expect(detail).toMatchObject({ outcome: "invalid", error: "invalid_event" });
+    expect(detail).toMatchObject({ outcome: "invalid", error: "invalid_event", retryable: false });
     expect(detail.message).toMatch(/user name at \$\.data\.resourceName may only contain/);
     expect(s.ords.stats.sqlRequests).toBe(before);
   });

@@ -9,7 +9,7 @@ let iam: LocalStack["oci"]["identity"] | undefined;
 const created = (id: string, name: string, eventId = `evt-${name}`) => {
   if (iam && !iam.users.has(id)) {
     iam.addUser({ id, name });
-    iam.addMember(id, READERS);
+    iam.addMember(READERS, id);
   }
   const e = exampleEvent("createuser") as Record<string, any>;
   e.eventID = eventId;
@@ -126,7 +126,7 @@ describe("configuration and secrets", () => {
     const s = await startLocalStack({ config: { ORDS_URL: "" } });
     try {
       const f = failure(await s.send("createuser"));
-      expect(f).toEqual({ error: "config_invalid", message: "config ORDS_URL: is required" });
+      expect(f).toEqual({ error: "config_invalid", message: "config ORDS_URL: is required", retryable: false });
     } finally {
       await s.stop();
     }
@@ -181,8 +181,8 @@ describe("modes", () => {
   it("database basic auth, password accounts (random, expired, never shown), drop policy", async () => {
     const s = await startLocalStack({ auth: "basic", config: { ACCOUNT_AUTH: "password", DELETE_POLICY: "drop" } });
     try {
-      s.oci.identity.addMember("ocid1.user.oc1..aaaajane", READERS);
-      s.oci.identity.addMember("ocid1.user.oc1..aaaabob", READERS);
+      s.oci.identity.addMember(READERS, "ocid1.user.oc1..aaaajane");
+      s.oci.identity.addMember(READERS, "ocid1.user.oc1..aaaabob");
       const r = await s.send("createuser");
       const body = r.json as any;
       expect(body.outcome).toBe("applied");
@@ -219,7 +219,7 @@ describe("modes", () => {
   it("dry run plans and reports the SQL without executing it", async () => {
     const s = await startLocalStack({ config: { DRY_RUN: "true" } });
     try {
-      s.oci.identity.addMember("ocid1.user.oc1..aaaajane", READERS);
+      s.oci.identity.addMember(READERS, "ocid1.user.oc1..aaaajane");
       const body = (await s.send("createuser")).json as any;
       expect(body).toMatchObject({ outcome: "planned", dryRun: true });
       expect(body.statements.map((x: any) => x.sql)).toContain(`CREATE USER "JANE_DOE_EXAMPLE_COM" IDENTIFIED GLOBALLY AS 'IAM_PRINCIPAL_NAME=jane.doe@example.com'`);

@@ -39,7 +39,7 @@ describe("issue 9: the provisioning core a DBA would sign off", () => {
   let s: LocalStack;
   const user = (id: string, name: string, groups: string[] = []) => {
     s.oci.identity.addUser({ id, name });
-    for (const g of groups) s.oci.identity.addMember(id, g);
+    for (const g of groups) s.oci.identity.addMember(g, id);
   };
   beforeAll(async () => {
     s = await startLocalStack();
@@ -117,7 +117,7 @@ describe("issue 9: the provisioning core a DBA would sign off", () => {
     const row = s.ords.db.tableRows("IAM_ADB_SYNC_ACCOUNTS").find((x) => x.DB_USERNAME === "CONC");
     expect(JSON.parse(String(row?.MAPPED_GROUPS)).sort()).toEqual(["DB-Readers", "DB-Writers"]);
     // removal later still revokes (the registry agrees with the database)
-    s.oci.identity.removeMember("ocid1.user.oc1..aaaaconc", WRITERS);
+    s.oci.identity.removeMember(WRITERS, "ocid1.user.oc1..aaaaconc");
     await s.send(membership("ocid1.user.oc1..aaaaconc", WRITERS, { removed: true }));
     expect(s.ords.db.rolesOf("CONC")).toEqual(["SALES_READ"]);
 
@@ -189,7 +189,7 @@ describe("issue 9: privilege policy and the name boundary", () => {
 
     it("6. a mapped role that holds DBA through another role is refused and reported, nothing granted", async () => {
       s.oci.identity.addUser({ id: "ocid1.user.oc1..aaaar1", name: "r1" });
-      s.oci.identity.addMember("ocid1.user.oc1..aaaar1", READERS);
+      s.oci.identity.addMember(READERS, "ocid1.user.oc1..aaaar1");
       const r = body(await s.send(membership("ocid1.user.oc1..aaaar1", READERS)));
       expect(r).toMatchObject({ outcome: "refused" });
       expect(r.reason).toBe("role SHADOW_ADMIN is refused: it holds SHADOW_ADMIN → MIDDLE → DBA, which is denied");
@@ -198,7 +198,7 @@ describe("issue 9: privilege policy and the name boundary", () => {
 
     it("6. an Oracle-maintained role not explicitly allowed is refused", async () => {
       s.oci.identity.addUser({ id: "ocid1.user.oc1..aaaar2", name: "r2" });
-      s.oci.identity.addMember("ocid1.user.oc1..aaaar2", WRITERS);
+      s.oci.identity.addMember(WRITERS, "ocid1.user.oc1..aaaar2");
       const r = body(await s.send(membership("ocid1.user.oc1..aaaar2", WRITERS)));
       expect(r.reason).toMatch(/SODA_LIKE is Oracle-maintained and not in ALLOW_ORACLE_ROLES/);
       expect(s.ords.db.user("R2")).toBeUndefined();
@@ -206,7 +206,7 @@ describe("issue 9: privilege policy and the name boundary", () => {
 
     it("7. a name read from the identity domain outside the IAM alphabet is refused before any SQL", async () => {
       s.oci.identity.addUser({ id: "ocid1.user.oc1..aaaar3", name: "o'brien&co" });
-      s.oci.identity.addMember("ocid1.user.oc1..aaaar3", "ocid1.group.oc1..aaaarandd");
+      s.oci.identity.addMember("ocid1.group.oc1..aaaarandd", "ocid1.user.oc1..aaaar3");
       const r = body(await s.send(membership("ocid1.user.oc1..aaaar3", "ocid1.group.oc1..aaaarandd")));
       expect(r).toMatchObject({ outcome: "failed", error: "identity_failed" });
       expect(r.message).toMatch(/userName may only contain/);
@@ -214,7 +214,7 @@ describe("issue 9: privilege policy and the name boundary", () => {
 
     it("7. a group name with & is kept as text: scripts run with SET DEFINE OFF and literals hold no &", async () => {
       s.oci.identity.addUser({ id: "ocid1.user.oc1..aaaar4", name: "r4" });
-      s.oci.identity.addMember("ocid1.user.oc1..aaaar4", "ocid1.group.oc1..aaaarandd");
+      s.oci.identity.addMember("ocid1.group.oc1..aaaarandd", "ocid1.user.oc1..aaaar4");
       const r = body(await s.send(membership("ocid1.user.oc1..aaaar4", "ocid1.group.oc1..aaaarandd")));
       expect(r).toMatchObject({ outcome: "applied" });
       expect(s.ords.db.rolesOf("R4")).toEqual(["SALES_READ"]);

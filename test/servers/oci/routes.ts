@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { GroupState, IdentityStore, ObjectStore, SecretStore, UserState } from "./state";
+import type { GroupState, IdentityStore, Membership, ObjectStore, SecretStore, UserState } from "./state";
 
 /** What a handler answers; the server adds opc-request-id and serialises json. */
 export interface Reply {
@@ -45,10 +45,20 @@ function listResponse(resources: unknown[]): Reply {
   };
 }
 
-/** `groups` is returned on request only (attributes=…groups), as identity domains do. */
-function scimUser(u: UserState, base: string, groups?: GroupState[]): unknown {
+/** `attributes=groups` (comma-separated, case-insensitive) asks for the request-only `groups` attribute. */
+const wantsGroups = (url: URL) => (url.searchParams.get("attributes") ?? "").split(",").some((a) => a.trim().toLowerCase() === "groups");
+
+/** A user's `groups` as an identity domain returns them: value (SCIM id), display, $ref, ocid, type. */
+function scimGroupsOf(u: UserState, identity: IdentityStore, base: string): unknown[] {
+  return identity.readMemberships(u.id).flatMap((m) => {
+    const g = identity.groups.get(m.groupId);
+    if (!g) return [];
+    return [{ value: g.scimId, display: g.name, $ref: `${base}/admin/v1/Groups/${g.scimId}`, ocid: g.id, membershipOcid: m.id, type: "direct", nonUniqueDisplay: g.name }];
+  });
+}
+
+function scimUser(u: UserState, base: string, groups?: unknown[]): unknown {
   return {
-    ...(groups ? { groups: groups.map((g) => ({ value: g.scimId, ocid: g.id, display: g.name, $ref: `${base}/admin/v1/Groups/${g.scimId}` })) } : {}),
     schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", USER_STATE],
     id: u.scimId,
     ocid: u.id,
@@ -56,6 +66,7 @@ function scimUser(u: UserState, base: string, groups?: GroupState[]): unknown {
     active: u.active,
     ...(u.email ? { emails: [{ value: u.email, type: "work", primary: true }] } : {}),
     [USER_STATE]: { locked: { on: u.blocked } },
+    ...(groups ? { groups } : {}),
     meta: { resourceType: "User", created: u.created.toISOString(), location: `${base}/admin/v1/Users/${u.scimId}` },
   };
 }
@@ -132,7 +143,7 @@ export function ociRoutes(s: { secrets: SecretStore; objects: ObjectStore; ident
       path: /^\/20160918\/users\/([^/?]+)$/,
       bodySigned: true,
       handle: (m) => {
-        const u = s.identity.users.get(decodeURIComponent(m[1]));
+        const u = s.identity.readUser(decodeURIComponent(m[1]));
         if (!u) return notAuthorizedOrNotFound();
         const inactive = !u.active || u.blocked;
         return {
@@ -152,26 +163,6 @@ export function ociRoutes(s: { secrets: SecretStore; objects: ObjectStore; ident
             freeformTags: {},
             definedTags: {},
           },
-        };
-      },
-    },
-    {
-      op: "identity.listUserGroupMemberships",
-      method: "GET",
-      path: /^\/20160918\/userGroupMemberships$/,
-      bodySigned: true,
-      handle: (_m, { url }) => {
-        const userId = url.searchParams.get("userId") ?? "";
-        if (url.searchParams.get("compartmentId") !== s.tenancyId) return notAuthorizedOrNotFound();
-        return {
-          status: 200,
-          json: [...(s.identity.memberships.get(userId) ?? [])].map((groupId) => ({
-            id: `ocid1.groupmembership.oc1..${groupId.slice(-8)}${userId.slice(-8)}`,
-            compartmentId: s.tenancyId,
-            groupId,
-            userId,
-            lifecycleState: "ACTIVE",
-          })),
         };
       },
     },
@@ -208,10 +199,43 @@ export function ociRoutes(s: { secrets: SecretStore; objects: ObjectStore; ident
         if ("status" in f) return f;
         const key = (u: UserState) => (f.attr === "ocid" ? u.id : f.attr === "id" ? u.scimId : u.name.toLowerCase());
         const want = f.attr === "userName" ? f.value.toLowerCase() : f.value;
-        const withGroups = (url.searchParams.get("attributes") ?? "").split(",").some((a) => a.trim().toLowerCase() === "groups");
-        return listResponse(
-          [...s.identity.users.values()].filter((u) => key(u) === want).map((u) => scimUser(u, url.origin, withGroups ? s.identity.groupsOf(u.id) : undefined)),
-        );
+        const hits = [...s.identity.users.values()].filter((u) => key(u) === want && s.identity.readUser(u.id));
+        return listResponse(hits.map((u) => scimUser(u, url.origin, wantsGroups(url) ? scimGroupsOf(u, s.identity, url.origin) : undefined)));
+      },
+    },
+    {
+      op: "domains.getUser",
+      method: "GET",
+      path: /^\/admin\/v1\/Users\/([^/?]+)$/,
+      bodySigned: true,
+      handle: (m, { url }) => {
+        // The SCIM id, as the identity domain keys /Users/{id} (an OCID there is an unknown id).
+        const id = decodeURIComponent(m[1]);
+        const u = [...s.identity.users.values()].find((x) => x.scimId === id);
+        if (!u || !s.identity.readUser(u.id)) return { status: 404, json: { schemas: [SCIM_ERROR], status: "404", detail: `Resource ${id} not found.` } };
+        return { status: 200, json: scimUser(u, url.origin, wantsGroups(url) ? scimGroupsOf(u, s.identity, url.origin) : undefined) };
+      },
+    },
+    {
+      op: "identity.listUserGroupMemberships",
+      method: "GET",
+      path: /^\/20160918\/userGroupMemberships\/?$/,
+      bodySigned: true,
+      handle: (_m, { url }) => {
+        const q = url.searchParams;
+        if (!q.get("compartmentId")) return ociError(400, "MissingParameter", "compartmentId is required");
+        if (q.get("compartmentId") !== s.tenancyId) return notAuthorizedOrNotFound();
+        const userId = q.get("userId");
+        const groupId = q.get("groupId");
+        if (!userId && !groupId) return ociError(400, "MissingParameter", "userId or groupId is required");
+        const all: Membership[] = userId
+          ? s.identity.users.has(userId) ? s.identity.readMemberships(userId) : []
+          : [...s.identity.users.keys()].flatMap((uid) => s.identity.readMemberships(uid));
+        const hits = all.filter((m) => !groupId || m.groupId === groupId);
+        return {
+          status: 200,
+          json: hits.map((m) => ({ id: m.id, compartmentId: s.tenancyId, groupId: m.groupId, userId: m.userId, timeCreated: m.created.toISOString(), lifecycleState: "ACTIVE", inactiveStatus: null })),
+        };
       },
     },
     {
