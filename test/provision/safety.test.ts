@@ -61,6 +61,22 @@ describe("issue 9: the provisioning core a DBA would sign off", () => {
     expect(s.ords.db.user("GHOST")).toBeUndefined();
   });
 
+  it("1. eventual consistency: a new user not yet visible right after its event is retried, not treated as deleted", async () => {
+    s.oci.identity.lag = { reads: 1 };
+    user("ocid1.user.oc1..aaaalagging", "lagging", [READERS]);
+    s.oci.identity.lag = undefined;
+    const first = body(await s.send(membership("ocid1.user.oc1..aaaalagging", READERS, { now: true })));
+    expect(first).toMatchObject({ outcome: "failed", error: "unavailable", retryable: true });
+    expect(first.message).toMatch(/IAM does not show the user the event is about/);
+    expect(s.ords.db.user("LAGGING")).toBeUndefined();
+    // next the user shows but the membership does not yet: still a retry, nothing revoked or created
+    const second = body(await s.send(membership("ocid1.user.oc1..aaaalagging", READERS, { now: true })));
+    expect(second).toMatchObject({ retryable: true, message: expect.stringMatching(/does not show the user in group/) });
+    const again = body(await s.send(membership("ocid1.user.oc1..aaaalagging", READERS, { now: true })));
+    expect(again).toMatchObject({ outcome: "applied" });
+    expect(s.ords.db.rolesOf("LAGGING")).toEqual(["SALES_READ"]);
+  });
+
   it("1. the account is named from IAM's user name, never from the payload's", async () => {
     user("ocid1.user.oc1..aaaarealname", "real.name", [READERS]);
     const r = body(await s.send(userEvent("createuser", "ocid1.user.oc1..aaaarealname", { name: "keep" })));
