@@ -45,6 +45,7 @@ const dict = (over: Partial<DictUser> = {}): DictUser => ({
 });
 const proven = (over: Partial<Observed> = {}): Observed => ({ dictUser: dict(), ...over });
 const CLAIM = `INSERT INTO IAM_ADB_SYNC_CHANGES (DB_USERNAME, IAM_USER_ID, VERSION, CHANGED_AT) VALUES ('JDOE', 'ocid1.user.oc1..aaaajdoe', 4, SYSTIMESTAMP)`;
+const BUMP = `UPDATE IAM_ADB_SYNC_ACCOUNTS SET VERSION = 4, UPDATED_AT = SYSTIMESTAMP WHERE DB_USERNAME = 'JDOE' AND IAM_USER_ID = 'ocid1.user.oc1..aaaajdoe'`;
 
 describe("planner", () => {
   it("creates an IAM-authenticated account: registry first (PENDING), then the user, grants, confirmation", () => {
@@ -83,12 +84,12 @@ describe("planner", () => {
 
   it("finishes an interrupted creation (PENDING row, account missing) without inserting again, claiming the next version", () => {
     const ops = planAccount(desired(), row({ status: "PENDING" }), { accountMissing: true }, ctx()).ops.map((o) => o.op);
-    expect(ops).toEqual(["claim", "create_user", "grant", "registry_update"]);
+    expect(ops).toEqual(["claim", "bump", "create_user", "grant", "registry_update"]);
   });
 
   it("adopts a PENDING row's account only after the dictionary proves it is ours", () => {
     const pending = row({ status: "PENDING" });
-    expect(planAccount(desired(), pending, proven({ actualGrants: [] }), ctx()).ops.map((o) => o.op)).toEqual(["claim", "grant", "registry_update"]);
+    expect(planAccount(desired(), pending, proven({ actualGrants: [] }), ctx()).ops.map((o) => o.op)).toEqual(["claim", "bump", "grant", "registry_update"]);
     expect(planAccount(desired(), pending, {}, ctx()).refused).toMatch(/could not be proven/);
     expect(planAccount(desired(), pending, proven({ dictUser: dict({ created: "2025-12-31T00:00:00Z" }) }), ctx()).refused).toMatch(/created before its registry row/);
     expect(planAccount(desired(), pending, proven({ dictUser: dict({ externalName: "IAM_PRINCIPAL_NAME=someone" }) }), ctx()).refused).toMatch(/not identified globally as IAM_PRINCIPAL_NAME=jdoe/);
@@ -108,10 +109,11 @@ describe("planner", () => {
     const have = row({ groups: ["DB-Readers", "DB-Writers"] });
     expect(sql(planAccount(desired({ groups: ["DB-Readers"] }), have, proven(), ctx()))).toEqual([
       CLAIM,
+      BUMP,
       `REVOKE "WRITE_ROLE" FROM "JDOE"`,
       expect.stringMatching(/^UPDATE IAM_ADB_SYNC_ACCOUNTS SET .*MAPPED_GROUPS = '\["DB-Readers"\]'/),
     ]);
-    expect(sql(planAccount(desired({ groups: ["DB-Readers", "ocid1.group.oc1..aaaaops"] }), row({ groups: ["DB-Readers"] }), proven(), ctx()))[1]).toBe(
+    expect(sql(planAccount(desired({ groups: ["DB-Readers", "ocid1.group.oc1..aaaaops"] }), row({ groups: ["DB-Readers"] }), proven(), ctx()))[2]).toBe(
       `GRANT "OPS_ROLE" TO "JDOE"`,
     );
   });
@@ -121,8 +123,8 @@ describe("planner", () => {
   });
 
   it("locks and unlocks with the IAM state", () => {
-    expect(sql(planAccount(desired({ blocked: true }), row(), proven(), ctx()))[1]).toBe(`ALTER USER "JDOE" ACCOUNT LOCK`);
-    expect(sql(planAccount(desired(), row({ status: "LOCKED" }), proven({ dictUser: dict({ accountStatus: "LOCKED" }) }), ctx()))[1]).toBe(`ALTER USER "JDOE" ACCOUNT UNLOCK`);
+    expect(sql(planAccount(desired({ blocked: true }), row(), proven(), ctx()))[2]).toBe(`ALTER USER "JDOE" ACCOUNT LOCK`);
+    expect(sql(planAccount(desired(), row({ status: "LOCKED" }), proven({ dictUser: dict({ accountStatus: "LOCKED" }) }), ctx()))[2]).toBe(`ALTER USER "JDOE" ACCOUNT UNLOCK`);
   });
 
   describe("deleted IAM user", () => {
@@ -130,6 +132,7 @@ describe("planner", () => {
     it("by default revokes mapped roles, locks, and keeps the schema", () => {
       expect(sql(planAccount(null, have, proven(), ctx()))).toEqual([
         CLAIM,
+      BUMP,
         `REVOKE "READ_ROLE" FROM "JDOE"`,
         `REVOKE "WRITE_ROLE" FROM "JDOE"`,
         `ALTER USER "JDOE" ACCOUNT LOCK`,
@@ -139,6 +142,7 @@ describe("planner", () => {
     it("drops an empty schema when DELETE_POLICY=drop", () => {
       expect(sql(planAccount(null, have, proven({ objectCount: 0 }), ctx({ DELETE_POLICY: "drop" })))).toEqual([
         CLAIM,
+      BUMP,
         `DROP USER "JDOE"`,
         expect.stringMatching(/STATUS = 'DROPPED', VERSION = 4, .*WHERE DB_USERNAME = 'JDOE' AND IAM_USER_ID = /),
       ]);
@@ -151,7 +155,7 @@ describe("planner", () => {
     });
     it("drops with CASCADE only under drop_cascade, loudly", () => {
       const plan = planAccount(null, have, proven({ objectCount: 12 }), ctx({ DELETE_POLICY: "drop_cascade" }));
-      expect(sql(plan)[1]).toBe(`DROP USER "JDOE" CASCADE`);
+      expect(sql(plan)[2]).toBe(`DROP USER "JDOE" CASCADE`);
       expect(plan.notes.join()).toMatch(/12 objects/);
     });
     it("does nothing twice", () => {
@@ -169,7 +173,7 @@ describe("planner", () => {
         { kind: "privilege", name: "CREATE SESSION" },
       ],
     }, ctx());
-    expect(sql(plan)).toEqual([CLAIM, `REVOKE "READ_ROLE" FROM "JDOE"`, expect.stringMatching(/^UPDATE/)]);
+    expect(sql(plan)).toEqual([CLAIM, BUMP, `REVOKE "READ_ROLE" FROM "JDOE"`, expect.stringMatching(/^UPDATE/)]);
   });
 });
 

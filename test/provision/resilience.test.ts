@@ -103,6 +103,9 @@ describe("retries, credentials and remote calls", () => {
     const f = failure(await s.send(e));
     s.ords.db.createRole("SALES_READ");
     expect(f.reason).toMatch(/grant U7: ORA-01919/);
+    // The failed unit left registry and change log agreeing: the next delivery claims the next version and applies.
+    expect(failure(await s.send({ ...e, eventID: "evt-u7-readers-again" }))).toMatchObject({ outcome: "applied" });
+    expect(s.ords.db.rolesOf("U7")).toContain("SALES_READ");
   });
 
   it("never touches an account it did not create, and refuses name collisions", async () => {

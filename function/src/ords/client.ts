@@ -37,9 +37,10 @@ export type StatementOutcome = { ok: true } | { ok: false; error: OraError } | {
 
 /**
  * Every script starts with these: no substitution variables (an & in text stays text), and (unless the
- * caller asks to go on) stop at the first failing statement so nothing after a failure runs.
+ * caller asks to go on) stop at the first failing statement so nothing after a failure runs, rolling back
+ * what is not committed yet (SQL*Plus would commit on EXIT by default; DDL commits what came before it).
  */
-const preamble = (onError: "exit" | "continue") => ["SET DEFINE OFF", onError === "exit" ? "WHENEVER SQLERROR EXIT SQL.SQLCODE" : "WHENEVER SQLERROR CONTINUE"];
+const preamble = (onError: "exit" | "continue") => ["SET DEFINE OFF", onError === "exit" ? "WHENEVER SQLERROR EXIT SQL.SQLCODE ROLLBACK" : "WHENEVER SQLERROR CONTINUE"];
 
 export interface OrdsClientOptions {
   /** https://host/ords/<schema-alias> */

@@ -31,6 +31,9 @@ export interface RegistryRow {
 export type Op =
   /** First statement of every change to an existing account: takes the next version or fails (ORA-00001). */
   | { op: "claim"; user: DbIdentifier; iamUserId: string; version: number }
+  /** Right after the claim: the registry row takes the claimed version, so a unit that fails later (after DDL
+   * committed the claim) leaves row and change log agreeing and the next plan claims the version after it. */
+  | { op: "bump"; user: DbIdentifier; iamUserId: string; version: number }
   | { op: "create_user"; user: DbIdentifier; auth: { mode: "IAM"; principal: string } | { mode: "PASSWORD"; password: string } }
   | { op: "lock"; user: DbIdentifier }
   | { op: "unlock"; user: DbIdentifier }

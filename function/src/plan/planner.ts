@@ -124,7 +124,10 @@ function sealed(plan: AccountPlan, actual: RegistryRow | null): AccountPlan {
   if (plan.ops.length === 0) return plan;
   const version = (actual && plan.ops[0]?.op !== "registry_insert" ? actual.version : 0) + 1;
   const ops: Op[] = plan.ops.map((op) => (op.op === "registry_insert" || op.op === "registry_update" ? { ...op, row: { ...op.row, version } } : op));
-  if (ops[0]?.op !== "registry_insert" && actual) ops.unshift({ op: "claim", user: actual.dbUsername, iamUserId: actual.iamUserId, version });
+  if (ops[0]?.op !== "registry_insert" && actual) {
+    const key = { user: actual.dbUsername, iamUserId: actual.iamUserId, version };
+    ops.unshift({ op: "claim", ...key }, { op: "bump", ...key });
+  }
   return { ...plan, ops };
 }
 

@@ -72,6 +72,7 @@ export interface ReconcileResult {
 
 const emptyCounts = (): OpCounts => ({
   claim: 0,
+  bump: 0,
   create_user: 0,
   lock: 0,
   unlock: 0,

@@ -45,6 +45,11 @@ export function render(op: Op): Statement {
         op.user,
         `INSERT INTO ${CHANGES_TABLE} (DB_USERNAME, IAM_USER_ID, VERSION, CHANGED_AT) VALUES (${stringLiteral(op.user)}, ${stringLiteral(op.iamUserId)}, ${versionNumber(op.version)}, SYSTIMESTAMP)`,
       );
+    case "bump":
+      return s(
+        op.user,
+        `UPDATE ${REGISTRY_TABLE} SET VERSION = ${versionNumber(op.version)}, UPDATED_AT = SYSTIMESTAMP WHERE DB_USERNAME = ${stringLiteral(op.user)} AND IAM_USER_ID = ${stringLiteral(op.iamUserId)}`,
+      );
     case "create_user": {
       const head = `CREATE USER ${quoteIdentifier(op.user)} IDENTIFIED`;
       if (op.auth.mode === "IAM") return s(op.user, `${head} GLOBALLY AS ${stringLiteral(`IAM_PRINCIPAL_NAME=${op.auth.principal}`)}`);
