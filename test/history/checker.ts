@@ -86,6 +86,7 @@ export class HistoryRig {
   /** Plays a history: IAM changes as it goes, deliveries batch by batch (a batch concurrently), then reconcile if events were dropped. */
   async run(h: History): Promise<HistoryOutcome> {
     await this.reset();
+    this.oci.identity.lag = h.lagReads > 0 ? { reads: h.lagReads } : undefined;
     const log: string[] = [];
     let applied = 0;
     const applyUpTo = (n: number) => {
@@ -106,6 +107,7 @@ export class HistoryRig {
       );
     }
     applyUpTo(h.changes.length);
+    this.oci.identity.lag = undefined;
     if (h.dropped.length > 0) {
       this.mirrorToScim(h);
       const r = await this.reconciler.invoke("", { deadline: new Date(Date.now() + 30_000) });

@@ -43,6 +43,8 @@ export interface History {
   deliveries: Delivery[];
   /** Changes whose event was dropped (the reconcile run must catch them up). */
   dropped: number[];
+  /** Reads a new user or membership stays invisible for (eventual consistency; 0: none). */
+  lagReads: number;
 }
 
 /** mulberry32: small, fast, good enough to spread choices. */
@@ -132,7 +134,7 @@ export function generateHistory(seed: number, o: { changes?: number } = {}): His
   }
   // A forged event can only be judged against IAM's truth at its batch: it still names real ids.
   deliveries.sort((a, b) => a.batch - b.batch);
-  return { seed, users, changes, deliveries, dropped };
+  return { seed, users, changes, deliveries, dropped, lagReads: r() < 0.2 ? 1 : 0 };
 }
 
 const TYPES: Record<IamChange["k"], string> = {

@@ -9,7 +9,7 @@ import { generateHistory } from "./generator";
  *   HISTORY_BASE=100000 HISTORIES=500 …             another range of seeds
  */
 const single = process.env.HISTORY_SEED !== undefined ? Number(process.env.HISTORY_SEED) : undefined;
-const count = single !== undefined ? 1 : Number(process.env.HISTORIES ?? 200);
+const count = single !== undefined ? 1 : Number(process.env.HISTORIES ?? 300);
 const base = Number(process.env.HISTORY_BASE ?? 1);
 const copies = Number(process.env.HISTORY_COPIES ?? 4);
 
