@@ -23,6 +23,9 @@ describe("replies as the Functions service sees them (bundled function, fdk sock
   });
 
   it("success: 200 OK, Fn-Http-Status 200, the fdk's headers, retryable false", async () => {
+    // The function syncs what IAM says (the event only names the user): the user is in a mapped group there.
+    s.oci.identity.addUser({ id: "ocid1.user.oc1..aaaareply1", name: "reply1" });
+    s.oci.identity.addMember("ocid1.group.oc1..aaaareaders", "ocid1.user.oc1..aaaareply1");
     const r = await s.send(created("ocid1.user.oc1..aaaareply1", "reply1"));
     expect(r.status).toBe(200);
     expect(r.headers).toMatchObject({ "fn-http-status": "200", "content-type": "application/json", "fn-fdk-version": expect.any(String) });
