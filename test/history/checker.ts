@@ -102,7 +102,7 @@ export class HistoryRig {
           const fn = this.fns[next++ % this.fns.length];
           const r = await fn.invoke(d.event, { deadline: new Date(Date.now() + 20_000) });
           const body = (r.json ?? {}) as Record<string, unknown>;
-          log.push(`batch ${b} ${d.kind} ${String(d.event.eventType).split(".").pop()} ${String((d.event.data as { additionalDetails: { userId: string } }).additionalDetails.userId).split("..")[1]} → ${r.status} ${String(body.outcome ?? body.message ?? "")}`);
+          log.push(`batch ${b} ${d.kind} ${String(d.event.eventType).split(".").pop()} ${String((d.event.data as { additionalDetails: { userId: string } }).additionalDetails.userId).split("..")[1]} → ${r.status} ${String(body.outcome ?? "")} ${String(body.reason ?? body.message ?? "").slice(0, 160)}`);
         }),
       );
     }

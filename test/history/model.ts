@@ -46,17 +46,24 @@ export function dbName(iamName: string): string {
 
 /** What one account must look like; `absent` also allows "never created". */
 export type Expected =
-  | { kind: "open"; roles: string[] }
-  | { kind: "locked" }
+  | { kind: "open"; roles: string[]; optional: boolean }
+  | { kind: "locked"; optional: boolean }
   | { kind: "deleted" }
   | { kind: "absent" };
 
+/**
+ * The rules (issue 9, README "Events handled"): an existing, active user → OPEN with the roles of their
+ * current mapped groups plus the default grants; blocked or deactivated → LOCKED; deleted → per DELETE_POLICY
+ * (lock: LOCKED, mapped roles revoked), never reopened. A user in no mapped group need not have an account
+ * (the product creates accounts for mapped-group members only); if one exists it follows the same rules.
+ */
 export function expectedFor(t: IamTruth): Expected {
   if (t.deleted) return { kind: "deleted" };
   if (!t.exists) return { kind: "absent" };
-  if (t.blocked) return { kind: "locked" };
   const roles = new Set(t.groups.flatMap((g) => HISTORY_CONFIG.GROUP_ROLE_MAP[GROUPS[g].name] ?? []));
-  return { kind: "open", roles: [...roles].sort() };
+  const optional = roles.size === 0;
+  if (t.blocked) return { kind: "locked", optional };
+  return { kind: "open", roles: [...roles].sort(), optional };
 }
 
 /** The database side the model is compared with: accounts, lock status, managed grants, and who owns each. */
@@ -146,10 +153,10 @@ function check(name: string, want: Expected, acct: AccountSnapshot | undefined):
       if (acct.status === "OPEN") return `${name}: OPEN although the IAM user is deleted`;
       return acct.roles.length ? `${name}: deleted IAM user keeps ${acct.roles.join(",")}` : undefined;
     case "locked":
-      if (!acct) return `${name}: missing (want LOCKED)`;
+      if (!acct) return want.optional ? undefined : `${name}: missing (want LOCKED)`;
       return acct.status.includes("LOCKED") ? undefined : `${name}: ${acct.status} (want LOCKED)`;
     case "open": {
-      if (!acct) return `${name}: missing (want OPEN ${want.roles.join(",")})`;
+      if (!acct) return want.optional ? undefined : `${name}: missing (want OPEN ${want.roles.join(",")})`;
       if (acct.status !== "OPEN") return `${name}: ${acct.status} (want OPEN)`;
       if (acct.roles.join(",") !== want.roles.join(",")) return `${name}: roles [${acct.roles.join(",")}] (want [${want.roles.join(",")}])`;
       const missing = HISTORY_CONFIG.DEFAULT_GRANTS.filter((g) => !acct.sysPrivs.includes(g));
