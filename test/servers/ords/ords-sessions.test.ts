@@ -130,6 +130,10 @@ describe("ORDS server: sessions, locks and SQL*Plus script control", () => {
     expect((await one(server, "CREATE USER SALES_READ IDENTIFIED GLOBALLY AS 'IAM_PRINCIPAL_NAME=sales_read'")).errorCode).toBe(1920);
     expect((await one(server, "CREATE ROLE JDOE")).errorCode).toBe(1921);
     expect((await one(server, "CREATE USER JDOE IDENTIFIED GLOBALLY AS 'IAM_PRINCIPAL_NAME=jdoe'")).errorCode).toBe(1920);
+    // A GRANT on a name that is a role lands on the role: a role cannot hold itself (ORA-01934), others it can.
+    expect((await one(server, "GRANT SALES_READ TO SALES_READ")).errorCode).toBe(1934);
+    expect((await one(server, "GRANT SALES_WRITE TO SALES_READ")).errorCode).toBeUndefined();
+    expect((await one(server, "GRANT SALES_READ TO SALES_WRITE")).errorCode).toBe(1934);
   });
 
   it("the dictionary shows how an account was made and what roles hold, transitively through ROLE_ROLE_PRIVS / ROLE_SYS_PRIVS", async () => {

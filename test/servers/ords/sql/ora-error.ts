@@ -56,6 +56,7 @@ const MESSAGES: Record<number, (a: string[]) => string> = {
   1920: (a) => `user name '${a[0]}' conflicts with another user or role name`,
   1921: (a) => `role name '${a[0]}' conflicts with another user or role name`,
   1922: (a) => `CASCADE must be specified to drop '${a[0]}'`,
+  1934: () => "circular role grant detected",
   1935: () => "missing user or role name",
   1938: () => "IDENTIFIED BY must be specified for CREATE USER",
   1940: () => "cannot drop a user that is currently connected",
