@@ -71,6 +71,13 @@ function safeDbName(name: string, cfg: Pick<ProvisionConfig, "NAMING_RULE" | "NA
 
 /** Plans re-made after a concurrent change won the version race (or a lost reply's change landed). */
 const MAX_PLANS = 4;
+/** Extra IAM reads when IAM disagrees with the event, the first after REREAD_MS, each wait doubling. */
+const REREADS = 2;
+const REREAD_MS = 50;
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+/** A re-read only starts with time to spare for the rest of the sync. */
+const roomFor = (ms: number, deadline: Date | null) => !deadline || deadline.getTime() - Date.now() > ms + 5_000;
+
 /** Event times this far ahead of our clock are not believed (a forged time must not extend the window). */
 const CLOCK_SKEW_MS = 60_000;
 
@@ -172,7 +179,16 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
   const guess = o.nameHint ? safeDbName(o.nameHint, config) : undefined;
   const early = guess ? lookupAccount(deps.ords, { iamUserId: userId, dbUsername: guess }, o.deadline, { dryRun: o.dryRun }) : undefined;
   early?.catch(() => undefined);
-  const read = await deps.reader.read(userId);
+  let read = await deps.reader.read(userId);
+  // IAM reads are eventually consistent: when IAM does not show what the event announced, read again a few
+  // times (short backoff) before deciding. Still different: inside the window after the event that is IAM
+  // lagging (retry later); later than that, IAM is the truth (a forged or superseded event).
+  let differs = o.announced ? disagreement(read, o.announced) : undefined;
+  for (let i = 0; differs && o.announced && i < REREADS && roomFor(REREAD_MS << i, o.deadline); i++) {
+    await sleep(REREAD_MS << i);
+    read = await deps.reader.read(userId);
+    differs = disagreement(read, o.announced);
+  }
   steps.push({
     step: "read_iam",
     detail:
@@ -181,13 +197,10 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
         : `${read.user.userName}: ${read.user.blocked ? "blocked" : "active"}, groups [${read.user.groups.map((g) => g.name || g.id).join(", ")}]`,
   });
   if (read.kind === "found") principal.iamUserName = read.user.userName;
-  if (o.announced) {
-    const differs = disagreement(read, o.announced);
-    if (differs && fresh(o.eventTime, config.CONSISTENCY_WINDOW_SECONDS, (o.now ?? Date.now)())) {
-      throw new NotYetVisible(`${differs} (event at ${o.eventTime}); nothing was changed, retry later`);
-    }
-    if (differs) notes.push(`${differs}: the account follows IAM, not the event`);
+  if (differs && fresh(o.eventTime, config.CONSISTENCY_WINDOW_SECONDS, (o.now ?? Date.now)())) {
+    throw new NotYetVisible(`${differs} (event at ${o.eventTime}); nothing was changed, retry later`);
   }
+  if (differs) notes.push(`${differs}: the account follows IAM, not the event`);
 
   let lastSendAttempts = 0;
   for (let attempt = 1; ; attempt++) {
