@@ -2,12 +2,14 @@ import { startOciServer, type OciServer } from "../servers/oci/server";
 import { DEFAULT_CLIENT, startOrdsServer, type OrdsServer } from "../servers/ords";
 import { sql } from "../servers/ords/test-client";
 import { startScimServer, type ScimServer } from "../servers/scim";
-import { startFunction, type RunningFunction } from "../support/fdk-harness";
+import { replyBody, startFunction, type FnReply, type RunningFunction } from "../support/fdk-harness";
 import { GROUPS, type History, type IamChange } from "./generator";
 import { divergences, finalTruth, FOREIGN_USERS, HISTORY_CONFIG, MANAGED_ROLES, snapshot, type AccountSnapshot } from "./model";
 
 const ORDS_SECRET = "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaahistords";
 const SCIM_SECRET = "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaahistscim";
+/** How often a retryable failure is delivered again (the Events service's policy is not public). */
+const REDELIVERIES = 3;
 const SCIM_CLIENT = { clientId: "history-reconcile", clientSecret: "history-reconcile-secret-0123" };
 
 export interface HistoryOutcome {
@@ -99,9 +101,17 @@ export class HistoryRig {
       applyUpTo(Math.max(applied, ...group.map((d) => d.after + 1)));
       await Promise.all(
         group.map(async (d) => {
-          const fn = this.fns[next++ % this.fns.length];
-          const r = await fn.invoke(d.event, { deadline: new Date(Date.now() + 20_000) });
-          const body = (r.json ?? {}) as Record<string, unknown>;
+          // A retrying caller: a failed invocation whose JSON says retryable is delivered again (to any copy).
+          let r: FnReply;
+          let attempt = 0;
+          for (;;) {
+            const fn = this.fns[next++ % this.fns.length];
+            r = await fn.invoke(d.event, { deadline: new Date(Date.now() + 20_000) });
+            if (r.status !== 502 || replyBody(r).retryable !== true || ++attempt > REDELIVERIES) break;
+            log.push(`batch ${b} ${d.kind} ${String(d.event.eventType).split(".").pop()} → 502 retryable, delivered again`);
+            await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+          }
+          const body = replyBody(r);
           log.push(`batch ${b} ${d.kind} ${String(d.event.eventType).split(".").pop()} ${String((d.event.data as { additionalDetails: { userId: string } }).additionalDetails.userId).split("..")[1]} → ${r.status} ${String(body.outcome ?? "")} ${String(body.reason ?? body.message ?? "").slice(0, 160)}`);
         }),
       );

@@ -52,8 +52,8 @@ export function servicesOrFailure(inv: Invocation): { svc: Services } | { failur
  *   HTTP-gateway callers and the body says `retryable: false` with the reason (also logged by the handler);
  * - failure (5xx: ORDS, Vault or IAM down, bad config, a bug): reject, so the service sees a failed
  *   invocation (and the function-errors alarm counts it); the detail is our JSON with `retryable`.
- * Access Governance template functions reject every 4xx too: their caller is a person validating a
- * configuration, and a 200 would be read as a template.
+ * Access Governance template functions reject every 4xx too (their caller is a person validating a
+ * configuration, and a 200 would be read as a template) and keep their bodies exactly as written.
  */
 export type FdkAnswer =
   | { settle: "resolve"; httpStatus: number; body: Record<string, unknown> }
@@ -70,6 +70,7 @@ export function fdkAnswer(reply: { status: number; body: Record<string, unknown>
   if (status < 500 && ours) {
     return { settle: "resolve", httpStatus: status, body: { ...reply.body, outcome: reply.body.outcome ?? "refused", retryable: false } };
   }
+  if (!ours) return { settle: "reject", body: reply.body };
   // A handler that did not say: only "unavailable"-kind statuses are worth a retry (a bad config is not).
   return { settle: "reject", body: { ...reply.body, retryable: reply.body.retryable ?? RETRYABLE_STATUS.has(status) } };
 }
