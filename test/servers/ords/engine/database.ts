@@ -364,8 +364,14 @@ export class OrdsDatabase {
   }
 
   private applyGrant(privileges: PrivilegeRef[], grantees: string[], adminOption: boolean): void {
-    const resolved = privileges.map((p) => this.resolvePrivilege(p));
+    // GRANT ALL PRIVILEGES: every system privilege (Oracle's shorthand, still accepted).
+    const expanded = privileges.flatMap((p) =>
+      p.phrase && !p.quoted && p.name === "ALL PRIVILEGES" ? [...this.sysPrivileges].map((name) => ({ name, phrase: true, quoted: false })) : [p],
+    );
+    const resolved = expanded.map((p) => this.resolvePrivilege(p));
     for (const g of grantees) this.requireGrantee(g);
+    // A role granted to itself, or to a role it already contains, is ORA-01934.
+    for (const g of grantees) for (const p of resolved) if (p.kind === "role" && this.contains(p.name, g)) throw new OraError(1934);
     for (const g of grantees) {
       for (const p of resolved) {
         const store = p.kind === "role" ? this.roleGrants : this.sysPrivGrants;
@@ -374,6 +380,14 @@ export class OrdsDatabase {
         held.set(p.name, adminOption || (held.get(p.name) ?? false));
       }
     }
+  }
+
+  /** True when `role` is `grantee` or holds it, transitively. */
+  private contains(role: string, grantee: string, seen = new Set<string>()): boolean {
+    if (role === grantee) return true;
+    if (seen.has(role)) return false;
+    seen.add(role);
+    return [...(this.roleGrants.get(role)?.keys() ?? [])].some((r) => this.contains(r, grantee, seen));
   }
 
   private resolvePrivilege(p: PrivilegeRef): { kind: "role" | "sys"; name: string } {
