@@ -1,9 +1,7 @@
 import type { AuthParams, ClientConfiguration } from "oci-common";
 import { getAuthProvider } from "./auth";
 import { onceAsync } from "./once";
-
-/** Longest a single OCI request may take before it counts as a (transient) failure. */
-const ATTEMPT_TIMEOUT_MS = 10_000;
+import { ATTEMPT_TIMEOUT_MS } from "./signed-request";
 
 /**
  * SDK client settings: the SDK's own retrier is switched off (one attempt) so that every OCI call goes through

@@ -1,0 +1,154 @@
+import { createHash, createPrivateKey, sign, type KeyObject } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
+import type { AuthenticationDetailsProvider, HttpRequest, RequestSigner } from "oci-common";
+import { nodeRequest } from "../net/http";
+import { getAuthProvider } from "./auth";
+
+/** Longest a single OCI request may take before it counts as a (transient) failure. */
+export const ATTEMPT_TIMEOUT_MS = 10_000;
+
+export type OciMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface SignedRequestInit {
+  method: OciMethod;
+  /** Absolute URL, already percent-encoded: its path and query are signed and sent exactly as given. */
+  url: string;
+  /** Extra headers (lower-case names). content-type defaults to application/json for POST/PUT/PATCH. */
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+export interface SignedRequestOptions {
+  /** Signing identity; the function's resource principal by default (a CLI passes its config-file provider). */
+  provider?: AuthenticationDetailsProvider;
+  /** Per attempt; a retry loop around the call makes the next attempt. */
+  timeoutMs?: number;
+  /** Leave the body out of the signature, as the SDK does for Object Storage object uploads (PutObject). */
+  unsignedBody?: boolean;
+}
+
+export interface SignedResponse {
+  /** Always 2xx: other statuses reject with OciHttpError. */
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The reply body as UTF-8 text (every OCI API we call answers JSON or nothing). */
+  body: string;
+}
+
+/**
+ * An OCI API error reply. Carries what callOci's classifier reads (statusCode, serviceCode), like the SDK's
+ * OciError; the message names status and code only, never the body or the request.
+ */
+export class OciHttpError extends Error {
+  override name = "OciHttpError";
+  constructor(
+    readonly statusCode: number,
+    readonly serviceCode: string | undefined,
+    readonly opcRequestId: string | undefined,
+  ) {
+    super(`OCI answered ${statusCode}${serviceCode ? ` ${serviceCode}` : ""}`);
+  }
+}
+
+/**
+ * Sends one OCI request signed with the resource principal (or opts.provider) over node:http/https: no SDK
+ * client, no circuit breaker, no retries (wrap it in callOci). Resolves with a 2xx reply; rejects with
+ * OciHttpError for any other status, or NetworkError (code ECONNREFUSED, ETIMEDOUT…) when no reply came.
+ */
+export async function signedRequest(init: SignedRequestInit, opts: SignedRequestOptions = {}): Promise<SignedResponse> {
+  const provider = opts.provider ?? (await getAuthProvider());
+  const headers = new Headers(init.headers);
+  if (BODY_METHODS.has(init.method) && !headers.has("content-type")) headers.set("content-type", "application/json");
+  await signerFor(provider).signHttpRequest({ method: init.method, uri: init.url, headers, body: init.body }, opts.unsignedBody);
+  if (opts.unsignedBody && init.body !== undefined && !headers.has("content-length")) {
+    headers.set("content-length", String(Buffer.byteLength(init.body)));
+  }
+  const res = await nodeRequest({
+    method: init.method,
+    url: init.url,
+    headers: Object.fromEntries(headers),
+    body: init.body,
+    timeoutMs: opts.timeoutMs ?? ATTEMPT_TIMEOUT_MS,
+  });
+  const body = res.body.toString("utf8");
+  if (res.status < 200 || res.status > 299) {
+    const requestId = res.headers["opc-request-id"];
+    throw new OciHttpError(res.status, serviceCodeOf(body), typeof requestId === "string" ? requestId : undefined);
+  }
+  return { status: res.status, headers: res.headers, body };
+}
+
+function serviceCodeOf(body: string): string | undefined {
+  try {
+    const code = (JSON.parse(body) as { code?: unknown }).code;
+    return typeof code === "string" && /^[A-Za-z.]{1,64}$/.test(code) ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Headers every OCI signature covers, and the methods whose body is signed too, as oci-common's signer has
+ * them (its header names keep their capitals in the Authorization header; the signing string is lower-case).
+ */
+const ALWAYS_SIGNED = ["x-date", "(request-target)", "host"];
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+
+/**
+ * oci-common's RequestSigner contract (OCI's profile of draft-cavage HTTP signatures, byte for byte what
+ * DefaultRequestSigner produces for the same request and date) with one difference: the private key is
+ * parsed once into a KeyObject and reused. DefaultRequestSigner hands a PEM to sshpk, which OpenSSL re-parses
+ * on every signature (about 2.5 ms of the 3.5 ms a signature costs there). A rotated key (a new session key
+ * after a resource principal refresh) is noticed by comparing the provider's PEM and parsed again.
+ */
+export class KeyObjectRequestSigner implements RequestSigner {
+  private pem = "";
+  private key: KeyObject | undefined;
+
+  constructor(private readonly provider: AuthenticationDetailsProvider) {}
+
+  async signHttpRequest(request: HttpRequest, forceExcludeBody = false): Promise<void> {
+    const h = request.headers;
+    const url = new URL(request.uri);
+    if (!h.has("host")) h.set("host", url.host);
+    if (!h.has("x-date")) h.set("x-date", new Date().toUTCString());
+    const signed = [...ALWAYS_SIGNED];
+    const method = request.method.toUpperCase();
+    if (!forceExcludeBody && BODY_METHODS.has(method)) {
+      if (!h.has("content-type")) h.set("content-type", "application/json");
+      const body: string | Buffer = request.body ?? "";
+      h.set("x-content-sha256", createHash("sha256").update(body).digest("base64"));
+      if (!h.has("content-length")) h.set("content-length", String(Buffer.byteLength(body)));
+      signed.push("Content-Type", "Content-Length", "x-content-sha256");
+    }
+    // Read the key id first: a resource principal refreshes its token (and possibly its key) there.
+    const keyId = await this.provider.getKeyId();
+    const target = `${url.pathname}${url.search}`;
+    const lines = signed.map((name) =>
+      name === "(request-target)" ? `(request-target): ${method.toLowerCase()} ${target}` : `${name.toLowerCase()}: ${h.get(name) ?? ""}`,
+    );
+    const signature = sign("sha256", Buffer.from(lines.join("\n"), "utf8"), this.privateKey()).toString("base64");
+    h.set(
+      "authorization",
+      `Signature version="1",keyId="${keyId}",algorithm="rsa-sha256",headers="${signed.join(" ")}",signature="${signature}"`,
+    );
+  }
+
+  private privateKey(): KeyObject {
+    const pem = this.provider.getPrivateKey();
+    if (!this.key || pem !== this.pem) {
+      this.key = createPrivateKey({ key: pem, passphrase: this.provider.getPassphrase() ?? undefined });
+      this.pem = pem;
+    }
+    return this.key;
+  }
+}
+
+/** One signer per provider, so its parsed key is kept for the life of the process. */
+const signers = new WeakMap<AuthenticationDetailsProvider, KeyObjectRequestSigner>();
+
+function signerFor(provider: AuthenticationDetailsProvider): KeyObjectRequestSigner {
+  let s = signers.get(provider);
+  if (!s) signers.set(provider, (s = new KeyObjectRequestSigner(provider)));
+  return s;
+}
