@@ -5,13 +5,24 @@ import { join, resolve } from "node:path";
 /** Where the function image's files are assembled: func.js (the whole function) + func.yaml + package.json. */
 export const DIST_DIR = resolve(__dirname, "../../dist/function");
 
-/** How every bundle of ours is built: one minified CommonJS file for Node 20, nothing left external. */
+const shim = (name: string) => resolve(__dirname, "shims", name);
+
+/**
+ * How every bundle of ours is built: minified CommonJS for the image's Node 22, nothing left external.
+ * Polyfills the OCI SDK pulls in for runtimes without fetch or Promise are replaced by the built-ins (the
+ * function never runs on such a runtime), which keeps ~300 KiB that never executes out of the image.
+ */
 export const BUNDLE_OPTIONS = {
   bundle: true,
   minify: true,
   platform: "node",
-  target: "node20",
+  target: "node22",
   format: "cjs",
+  alias: {
+    "isomorphic-fetch": shim("global-fetch.js"),
+    "node-fetch": shim("global-fetch.js"),
+    "es6-promise": shim("native-promise.js"),
+  },
 } as const;
 
 /**
