@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { NODE22 } from "../function/build/bundle";
 import { ROOT, type Builds } from "./builds";
 import { launchListener } from "./lib/listener";
+import { MACHINE_NODE, nodeVersion } from "./lib/proc";
 import { ms, ratio } from "./lib/markdown";
 import type { Row } from "./lib/report";
 import { summarize } from "./lib/summary";
@@ -22,12 +23,12 @@ export async function benchStartup(builds: Builds, runs: number): Promise<Row[]>
   const variants: Record<"ours" | "echo" | "ours22" | "echo22" | "tsx" | "external" | "naive" | "sdkExternal", Variant> = {
     ours22: { label: "our bundle on Node 22", argv: [builds.ours.file], node: NODE22 },
     echo22: { label: "bare fdk echo function on Node 22", argv: [builds.echo.file], node: NODE22 },
-    ours: { label: "our bundle", argv: [builds.ours.file] },
-    echo: { label: "bare fdk echo function", argv: [builds.echo.file] },
-    tsx: { label: "sources via tsx", argv: ["--import", "tsx", join(ROOT, "function/src/main.ts")] },
-    external: { label: "sources transpiled, node_modules external", argv: [builds.sourcesOnly.file], env: { NODE_PATH: join(ROOT, "node_modules") } },
-    naive: { label: "naive bundle", argv: [builds.naive.file] },
-    sdkExternal: { label: "our bundle with the OCI SDK external", argv: [builds.sdkExternal.file], env: { NODE_PATH: join(ROOT, "node_modules") } },
+    ours: { label: "our bundle", argv: [builds.ours.file], node: MACHINE_NODE },
+    echo: { label: "bare fdk echo function", argv: [builds.echo.file], node: MACHINE_NODE },
+    tsx: { label: "sources via tsx", argv: ["--import", "tsx", join(ROOT, "function/src/main.ts")], node: MACHINE_NODE },
+    external: { label: "sources transpiled, node_modules external", argv: [builds.sourcesOnly.file], env: { NODE_PATH: join(ROOT, "node_modules") }, node: MACHINE_NODE },
+    naive: { label: "naive bundle", argv: [builds.naive.file], node: MACHINE_NODE },
+    sdkExternal: { label: "our bundle with the OCI SDK external", argv: [builds.sdkExternal.file], env: { NODE_PATH: join(ROOT, "node_modules") }, node: MACHINE_NODE },
   };
   const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, [] as number[]])) as Record<keyof typeof variants, number[]>;
   for (let i = 0; i < runs; i++) {
@@ -46,8 +47,9 @@ export async function benchStartup(builds: Builds, runs: number): Promise<Row[]>
     runs: `median of ${runs}`,
     note: `range ours ${ms(summarize(samples[mine]).min)}–${ms(summarize(samples[mine]).max)}, baseline ${ms(summarize(samples[k]).min)}–${ms(summarize(samples[k]).max)}`,
   });
+  const machine = nodeVersion(MACHINE_NODE);
   return [
     row("ours22", "echo22", ", Node 22 (the image's runtime, code cache accepted)"),
-    ...(["echo", "tsx", "external", "naive", "sdkExternal"] as const).map((k) => row("ours", k, `, ${process.version} (code cache rejected)`)),
+    ...(["echo", "tsx", "external", "naive", "sdkExternal"] as const).map((k) => row("ours", k, `, machine's node ${machine}${machine.startsWith("v22.") ? "" : " (code cache rejected)"}`)),
   ];
 }

@@ -8,4 +8,4 @@ export const EXAMPLES = join(ROOT, "examples");
  * The node binary that runs the bundled function: FUNCTION_NODE when a jest project sets it (the Node 22
  * parity run), else the node running the tests.
  */
-export const FUNCTION_NODE = process.env.FUNCTION_NODE || process.execPath;
+export const functionNode = (): string => process.env.FUNCTION_NODE || process.execPath;
