@@ -9,6 +9,7 @@ const common = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   transform: { "^.+\\.ts$": "ts-jest" },
+  setupFilesAfterEnv: ["<rootDir>/test/support/timeout.ts"],
 };
 
 /** @type {import('jest').Config} */

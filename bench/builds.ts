@@ -5,8 +5,8 @@ import { bundleFunction } from "../function/build/bundle";
 
 export const ROOT = resolve(__dirname, "..");
 const MAIN = join(ROOT, "function/src/main.ts");
-/** The OCI SDK packages the function imports (lazily, on first use). */
-export const SDK_PACKAGES = ["oci-common", "oci-secrets", "oci-objectstorage", "oci-identity", "oci-identitydomains"];
+/** The OCI SDK packages in the bundle (oci-secrets for Vault; the other OCI APIs are signed calls). */
+export const SDK_PACKAGES = ["oci-common", "oci-secrets"];
 
 export interface Build {
   file: string;

@@ -29,7 +29,7 @@ export interface LoadOptions {
  * Sends the event stream one event at a time (the Functions service gives a container one call at a time)
  * through the fdk socket, after a warm-up pair, and checks every reply so a failing run cannot pass as fast.
  */
-async function drive(
+export async function drive(
   file: string,
   o: LoadOptions,
   check: (event: Record<string, unknown>, reply: FnReply) => void,
@@ -66,9 +66,10 @@ async function drive(
   }
 }
 
-const applied = (e: Record<string, unknown>, reply: FnReply) => {
+/** Applied, or unchanged when IAM already showed the change an earlier event of the user applied. */
+export const applied = (e: Record<string, unknown>, reply: FnReply) => {
   const outcome = (reply.json as { outcome?: string } | undefined)?.outcome;
-  if (reply.status !== 200 || outcome !== "applied") throw new Error(`event ${String(e.eventID)}: ${reply.status} ${outcome ?? JSON.stringify(reply.json).slice(0, 300)}`);
+  if (reply.status !== 200 || (outcome !== "applied" && outcome !== "unchanged")) throw new Error(`event ${String(e.eventID)}: ${reply.status} ${outcome ?? JSON.stringify(reply.json).slice(0, 300)}`);
 };
 const echoed = (e: Record<string, unknown>, reply: FnReply) => {
   if (reply.status !== 200 || !reply.body.includes(String(e.eventID))) throw new Error(`echo of ${String(e.eventID)}: ${reply.status} ${reply.body.slice(0, 300)}`);

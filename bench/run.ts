@@ -12,6 +12,7 @@ import { performance } from "node:perf_hooks";
 import { buildVariants } from "./builds";
 import { bundleSizeRows, NAIVE_DEFINITION } from "./bundle-size";
 import { machineLine, renderReport, rowsSection, type Row, type Section } from "./lib/report";
+import { benchEventLatency } from "./events";
 import { benchLoad, type LoadOptions } from "./load";
 import { benchReconcile } from "./reconciliation";
 import { benchRemoteCalls } from "./remote-calls";
@@ -47,6 +48,8 @@ export async function runBenchmarks(plan: Plan, progress: (step: string) => void
     rows.push(...(await benchStartup(builds, plan.startupRuns)));
     progress(`load, ${plan.load.rounds} rounds of ${plan.load.usersPerRound * 2} events, 3 processes`);
     rows.push(...(await benchLoad(builds, plan.load)));
+    progress("event latency against today's function (main)");
+    rows.push(...(await benchEventLatency(builds, plan.load)));
     progress(`cdktf synth, ${plan.synthRuns} runs`);
     rows.push(benchSynth(plan.synthRuns));
     progress("remote calls per event");

@@ -1,20 +1,15 @@
-import { existsSync, readdirSync } from "node:fs";
-import { resolve } from "node:path";
 import cliProgress from "cli-progress";
 import Table from "cli-table3";
 import { Command, InvalidArgumentError } from "commander";
 import pc from "picocolors";
-import { provisioningConfig } from "../../infra/config/function-config";
-import { ENVIRONMENTS_DIR, loadEnvironmentFile } from "../../infra/config/load-environment";
 import { applyDrift, startScenario } from "../../test/reconcile/scenario";
-import { loadConfig, type ProvisionConfig } from "../src/config/load";
+import type { ProvisionConfig } from "../src/config/load";
 import { createLogger, type Logger } from "../src/log/logger";
-import { ordsClientFromSecret } from "../src/ords/from-secret";
-import { OrdsClient } from "../src/ords/client";
+import type { OrdsClient } from "../src/ords/client";
 import { planStatements, reconcile, type ReconcileOptions, type ReconcileResult } from "../src/reconcile/run";
 import type { ScimClient } from "../src/reconcile/scim-client";
 import { scimClientFor } from "../src/reconcile/scim-source";
-import type { SecretReader } from "../src/secrets";
+import { environmentConnection } from "./environment";
 
 /**
  * `npm run reconcile -- --env <name> [--dry-run] [--force]`: one reconciliation run from this machine.
@@ -54,40 +49,8 @@ async function sandboxTarget(users: number, log: Logger): Promise<Target> {
   return { config: s.config, ...s.clients(log), drift, close: s.close };
 }
 
-/** Vault reads signed with the user's OCI config profile (the function itself uses its resource principal). */
-async function profileSecrets(profile: string, region: string): Promise<SecretReader> {
-  const [{ ConfigFileAuthenticationDetailsProvider, Region }, { SecretsClient }] = await Promise.all([import("oci-common"), import("oci-secrets")]);
-  const client = new SecretsClient({ authenticationDetailsProvider: new ConfigFileAuthenticationDetailsProvider(undefined, profile) });
-  client.region = Region.fromRegionId(region);
-  return {
-    async read(secretId) {
-      const { secretBundle } = await client.getSecretBundle({ secretId });
-      const content = secretBundle.secretBundleContent as { content?: string } | undefined;
-      if (!content?.content) throw new Error(`secret ${secretId} has no base64 content`);
-      return Buffer.from(content.content, "base64").toString("utf8");
-    },
-  };
-}
-
-
 async function environmentTarget(name: string, o: Options, log: Logger): Promise<Target> {
-  const file = resolve(ENVIRONMENTS_DIR, `${name}.json`);
-  if (!existsSync(file)) {
-    const known = readdirSync(ENVIRONMENTS_DIR).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, ""));
-    throw new Error(`no environment ${name}: expected ${file} (known: sandbox, ${known.join(", ")})`);
-  }
-  const { config: env } = loadEnvironmentFile(file);
-  const ordsUrl = o.ordsUrl ?? (env.database.ordsUrl ? `${env.database.ordsUrl}/${env.database.schemaAlias}` : undefined);
-  if (!ordsUrl) throw new Error(`environment ${name} names its database by OCID; pass --ords-url https://…/ords/${env.database.schemaAlias}`);
-  const ordsSecretId = o.ordsSecret ?? (env.secrets.ords.startsWith("ocid1.") ? env.secrets.ords : undefined);
-  if (!ordsSecretId) throw new Error(`environment ${name} creates its ORDS secret at deploy time; pass --ords-secret <secret OCID>`);
-  const entries = provisioningConfig(env, { ordsUrl, ordsSecretId });
-  const raw: Record<string, string> = {};
-  for (const [k, v] of Object.entries(entries)) if (typeof v === "string") raw[k] = v;
-  const config = loadConfig(raw);
-  const secrets = await profileSecrets(env.ociConfigProfile, env.region);
-  const text = await secrets.read(config.ORDS_SECRET_OCID);
-  const ords = ordsClientFromSecret(text, config, log);
+  const { config, ords, secrets } = await environmentConnection(name, o, log);
   return { config, ords, scim: await scimClientFor(config, secrets), drift: [], close: async () => undefined };
 }
 

@@ -20,9 +20,25 @@ import { synthesizeAll } from "./sandbox/synth-summary";
 export const ROOT = resolve(__dirname, "../..");
 export const SANDBOX_DIR = join(ROOT, ".sandbox");
 
+/** What changes in IAM before the chapter's event fires (the function reads IAM; the event only names the user). */
+/** Memberships are written [user OCID, group OCID]. */
+type IamChange = { addMember: [string, string] } | { removeMember: [string, string] } | { deactivate: string } | { deleteUser: string };
+
 interface Chapter {
+  iam?: IamChange[];
   event: string;
   say: string;
+}
+
+function applyIam(identity: Awaited<ReturnType<typeof startLocalStack>>["oci"]["identity"], changes: readonly IamChange[]): void {
+  for (const c of changes) {
+    if ("addMember" in c) identity.addMember(c.addMember[1], c.addMember[0]);
+    else if ("removeMember" in c) identity.removeMember(c.removeMember[1], c.removeMember[0]);
+    else if ("deactivate" in c) {
+      const u = identity.users.get(c.deactivate);
+      if (u) u.active = false;
+    } else identity.deleteUser(c.deleteUser);
+  }
 }
 
 /** Table colours follow picocolors' terminal detection (off in pipes and CI logs). */
@@ -58,6 +74,7 @@ async function main(opts: { stay: boolean; synth: boolean }): Promise<void> {
     console.log(pc.dim(`mapping: ${stack.config.GROUP_ROLE_MAP}   delete policy: lock   account auth: IAM`));
     for (const [i, chapter] of story.entries()) {
       const before = snapshot(stack.ords.db);
+      applyIam(stack.oci.identity, chapter.iam ?? []);
       const reply = await stack.send(exampleEvent(chapter.event));
       const body = replyBody(reply);
       const outcome = String(body.outcome ?? "failed");

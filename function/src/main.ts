@@ -1,13 +1,14 @@
 import * as fdk from "@fnproject/fdk";
 import { routeConsoleTo } from "./log/console";
 import { createLogger } from "./log/logger";
+import { fdkAnswer } from "./runtime/failure";
 import { route } from "./runtime/router";
 import type { Invocation } from "./runtime/invocation";
 
 /**
  * The fdk only reports failure by a rejected promise (502 with the error's toString as `detail`), and it
- * crashes on an undefined result; so every reply is shaped here and failures are thrown as a JSON message
- * that our own code wrote (never carrying a secret).
+ * crashes on an undefined result; so every reply is shaped here (see `fdkAnswer` for what a caller gets),
+ * and failures are thrown as a JSON message that our own code wrote (never carrying a secret).
  */
 class InvocationFailed extends Error {
   override name = "InvocationFailed";
@@ -32,10 +33,10 @@ fdk.handle(
       deadline: ctx.deadline,
       callId: ctx.callID,
     };
-    const reply = await route(inv);
-    ctx.setResponseHeader("Fn-Http-Status", String(reply.status));
-    if (reply.status >= 400) throw new InvocationFailed(JSON.stringify(reply.body));
-    return reply.body;
+    const answer = fdkAnswer(await route(inv), ctx.config.FUNCTION_ROLE ?? "provision");
+    if (answer.settle === "reject") throw new InvocationFailed(JSON.stringify(answer.body));
+    ctx.setResponseHeader("Fn-Http-Status", String(answer.httpStatus));
+    return answer.body;
   },
   { inputMode: "string" },
 );

@@ -121,6 +121,12 @@ const provisioning = z
     deletePolicy: z.enum(["lock", "drop", "drop_cascade"]).default("lock"),
     defaultGrants: z.array(privilegeName).default(["CREATE SESSION"]),
     denyRoles: z.array(privilegeName).default([]),
+    /** System privileges beyond the function's allow-list (each must pass its refusal rule). */
+    extraPrivileges: z.array(privilegeName).default([]),
+    /** Oracle-maintained roles a mapping may grant. */
+    allowOracleRoles: z.array(privilegeName).default([]),
+    /** Seconds after an event during which IAM lagging behind it means "retry". */
+    consistencyWindowSeconds: z.number().int().min(0).max(3600).optional(),
     nameLookup: z.boolean().default(true),
     logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
     dryRun: z.boolean().default(false),

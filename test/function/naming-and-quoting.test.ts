@@ -63,8 +63,10 @@ describe("the one quoting module", () => {
   it("doubles quotes in literals and refuses control characters and oversize text", () => {
     expect(stringLiteral("it's")).toBe("'it''s'");
     expect(stringLiteral("x'; DROP USER ADMIN; --")).toBe("'x''; DROP USER ADMIN; --'");
-    expect(() => stringLiteral("a\u0000b")).toThrow(/control characters/);
-    expect(() => stringLiteral("a\nb")).toThrow(/control characters/);
+    expect(() => stringLiteral("a\u0000b")).toThrow(/control or line-separator characters/);
+    expect(() => stringLiteral("a\nb")).toThrow(/control or line-separator characters/);
+    for (const c of ["\u0085", "\u009b", "\u2028", "\u2029"]) expect(() => stringLiteral(`a${c}b`)).toThrow(/control or line-separator/);
+    expect(() => stringLiteral("R&D")).toThrow(/contains &/);
     expect(() => stringLiteral("x".repeat(4001))).toThrow(/longer than 4000 bytes/);
   });
 

@@ -57,7 +57,7 @@ describe("OCI leaf modules bundled with esbuild", () => {
     const out = await run({ ...oci.env, ...oci.endpoints });
     expect(out).toMatchObject({
       secretSha256: createHash("sha256").update("bundle-secret-text").digest("hex"),
-      user: { id: USER, name: "bundle.user", active: true, blocked: false },
+      user: { kind: "found", user: { ocid: USER, userName: "bundle.user", blocked: false, groups: [] } },
     });
     expect(oci.objects.list(BUCKET)).toEqual([out.object]);
     expect(oci.stats.unauthorized).toBe(0);

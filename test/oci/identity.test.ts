@@ -1,4 +1,6 @@
-import { createIdentityLookup, IdentityError } from "../../function/src/identity";
+import { createUserStateReader } from "../../function/src/identity/user-state";
+import { IdentityError } from "../../function/src/identity/types";
+import { OciRequestError, OciTransientError } from "../../function/src/oci/call";
 import { startOciServer, type OciServer } from "../servers/oci/server";
 import { captureLogger, useResourcePrincipal } from "./support";
 
@@ -15,6 +17,7 @@ beforeAll(async () => {
   oci.identity.addUser({ id: JANE, name: "jane.doe@example.com", email: "jane.doe@example.com" });
   oci.identity.addUser({ id: BOB, name: "bob", active: false, blocked: true });
   oci.identity.addGroup({ id: READERS, name: "DB_Readers" });
+  oci.identity.addMember(READERS, JANE);
 });
 afterAll(() => oci.close());
 beforeEach(() => {
@@ -22,68 +25,45 @@ beforeEach(() => {
   oci.faults.clear();
 });
 
-const lookup = (domain: boolean, o: { now?: () => number } = {}) =>
-  createIdentityLookup({
-    ...(domain ? { domainUrl: oci.url } : { endpoint: oci.url }),
-    log: captureLogger().log,
-    retry: FAST,
-    now: o.now,
+/** Both backends, signed with the resource principal (signed-request, no SDK client). */
+const reader = (domain: boolean) =>
+  createUserStateReader({ ...(domain ? { domainUrl: oci.url } : {}), iamEndpoint: oci.url, log: captureLogger().log, retry: FAST, groupTtlMs: 60_000 });
+
+describe.each([
+  ["identity domain (SCIM filter on ocid, groups attribute)", true],
+  ["IAM API (user, memberships, group names)", false],
+] as const)("user state from the %s", (_label, domain) => {
+  it("reads a user with its groups, and a blocked, inactive one", async () => {
+    const r = reader(domain);
+    expect(await r.read(JANE)).toEqual({ kind: "found", user: { ocid: JANE, userName: "jane.doe@example.com", blocked: false, groups: [{ id: READERS, name: "DB_Readers" }] } });
+    expect(await r.read(BOB)).toEqual({ kind: "found", user: { ocid: BOB, userName: "bob", blocked: true, groups: [] } });
+    expect(r.calls).toBe(domain ? 2 : 5);
   });
 
-describe("IAM API look-up (real IdentityClient)", () => {
-  it("finds a user and a group by OCID", async () => {
-    const l = lookup(false);
-    expect(await l.user(JANE)).toEqual({ id: JANE, name: "jane.doe@example.com", email: "jane.doe@example.com", active: true, blocked: false });
-    expect(await l.user(BOB)).toEqual({ id: BOB, name: "bob", active: false, blocked: true });
-    expect(await l.group(READERS)).toEqual({ id: READERS, name: "DB_Readers" });
-    expect(oci.stats.count("identity.getUser")).toBe(2);
-    expect(oci.stats.count("identity.getGroup")).toBe(1);
+  it("a user IAM does not know is absent, read fresh every time (no cache across an event's change)", async () => {
+    const r = reader(domain);
+    expect(await r.read(GONE)).toEqual({ kind: "absent" });
+    oci.identity.addUser({ id: GONE, name: "late" });
+    expect((await r.read(GONE)).kind).toBe("found");
+    oci.identity.deleteUser(GONE);
   });
 
-  it("a deleted user (404) is null, and that answer is cached briefly", async () => {
-    let t = 0;
-    const l = lookup(false, { now: () => t });
-    expect(await l.user(GONE)).toBeNull();
-    expect(await l.user(GONE)).toBeNull();
-    expect(oci.stats.count("identity.getUser")).toBe(1);
-    t += 61_000;
-    expect(await l.user(GONE)).toBeNull();
-    expect(oci.stats.count("identity.getUser")).toBe(2);
+  it("retries a transient failure, then names the user and status", async () => {
+    oci.faults.next({ status: 503, times: 5 });
+    const err = await reader(domain).read(JANE).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OciTransientError);
+    expect((err as Error).message).toMatch(new RegExp(`${JANE}.*503`));
   });
 
-  it("maps failures to specific errors", async () => {
-    oci.faults.next({ status: 503, times: 5, match: "/users/" });
-    const err = (await lookup(false).user(JANE).catch((e: unknown) => e)) as IdentityError;
+  it("a refused read (403) is permanent", async () => {
+    oci.faults.next({ status: 403 });
+    expect(await reader(domain).read(JANE).catch((e: unknown) => e)).toBeInstanceOf(OciRequestError);
+  });
+
+  it("a user name outside the IAM alphabet is refused at the boundary", async () => {
+    oci.identity.addUser({ id: "ocid1.user.oc1..aaaaaaaaevil", name: "x';drop" });
+    const err = await reader(domain).read("ocid1.user.oc1..aaaaaaaaevil").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IdentityError);
-    expect(err.reason).toBe("unavailable");
-    expect(err.message).toBe(`IAM user ${JANE}: unavailable after retries (OCI answered 503 ServiceUnavailable)`);
-    oci.faults.clear();
-    await expect(lookup(false).group("ocid1.user.oc1..notagroup")).rejects.toThrow(/not an IAM group OCID/);
-    expect(oci.stats.count("identity.getGroup")).toBe(0);
-  });
-});
-
-describe("identity domain look-up (real IdentityDomainsClient, SCIM filter on ocid)", () => {
-  it("finds users and groups by OCID through a filter", async () => {
-    const l = lookup(true);
-    expect(await l.user(JANE)).toEqual({ id: JANE, name: "jane.doe@example.com", email: "jane.doe@example.com", active: true, blocked: false });
-    expect(await l.user(BOB)).toEqual({ id: BOB, name: "bob", active: false, blocked: true });
-    expect(await l.group(READERS)).toEqual({ id: READERS, name: "DB_Readers" });
-    const asked = oci.stats.requests.map((r) => decodeURIComponent(r.path));
-    expect(asked.some((p) => p.startsWith("/admin/v1/Users?") && p.includes(`filter=ocid eq "${JANE}"`))).toBe(true);
-    expect(asked.some((p) => p.startsWith("/admin/v1/Groups?") && p.includes(`filter=ocid eq "${READERS}"`))).toBe(true);
-  });
-
-  it("a refused look-up (403) is a specific, permanent error", async () => {
-    oci.faults.next({ status: 403, match: "/admin/v1/Users" });
-    const err = (await lookup(true).user(JANE).catch((e: unknown) => e)) as IdentityError;
-    expect(err.reason).toBe("denied");
-    expect(err.message).toBe(`identity domain user ${JANE}: look-up not authorized (403); check the function's policy`);
-    expect(oci.stats.count("domains.listUsers")).toBe(1);
-  });
-
-  it("no match is null", async () => {
-    expect(await lookup(true).user(GONE)).toBeNull();
-    expect(await lookup(true).group("ocid1.group.oc1..aaaaaaaanone")).toBeNull();
+    expect((err as Error).message).toMatch(/may only contain/);
   });
 });

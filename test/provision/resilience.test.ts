@@ -3,7 +3,14 @@ import { replyBody } from "../support/fdk-harness";
 import { exampleEvent, ORDS_SECRET_OCID, startLocalStack, type LocalStack } from "../support/local-stack";
 
 const failure = replyBody;
+const READERS = "ocid1.group.oc1..aaaareaders";
+/** IAM users these tests create are in DB-Readers: the identity domain, not the event, says so. */
+let iam: LocalStack["oci"]["identity"] | undefined;
 const created = (id: string, name: string, eventId = `evt-${name}`) => {
+  if (iam && !iam.users.has(id)) {
+    iam.addUser({ id, name });
+    iam.addMember(READERS, id);
+  }
   const e = exampleEvent("createuser") as Record<string, any>;
   e.eventID = eventId;
   e.data.resourceName = name;
@@ -16,6 +23,7 @@ describe("retries, credentials and remote calls", () => {
   let s: LocalStack;
   beforeAll(async () => {
     s = await startLocalStack();
+    iam = s.oci.identity;
   });
   afterAll(async () => s?.stop());
 
@@ -23,6 +31,7 @@ describe("retries, credentials and remote calls", () => {
     vault: s.oci.stats.count("secrets.getSecretBundle"),
     token: s.ords.stats.tokenRequests,
     sql: s.ords.stats.sqlRequests,
+    identity: s.oci.stats.count("domains.listUsers"),
     audit: s.oci.stats.count("objectstorage.putObject") + s.oci.stats.count("objectstorage.getNamespace"),
   });
   const reset = () => {
@@ -30,17 +39,18 @@ describe("retries, credentials and remote calls", () => {
     s.oci.stats.reset();
   };
 
-  it("remote calls per event: first ever (creates the registry), warm, and cold against an existing registry", async () => {
+  it("remote calls per event: first ever (creates the registry, checks the role), warm (1 identity read + 2 ORDS calls), and cold", async () => {
     reset();
     await s.send(created("ocid1.user.oc1..aaaau1", "u1"));
-    expect(calls()).toEqual({ vault: 1, token: 1, sql: 4, audit: 2 });
+    // look-up (no registry) + create tables + look-up + role check + the change
+    expect(calls()).toEqual({ vault: 1, token: 1, sql: 5, identity: 1, audit: 2 });
     reset();
     await s.send(created("ocid1.user.oc1..aaaau2", "u2"));
-    expect(calls()).toEqual({ vault: 0, token: 0, sql: 2, audit: 1 });
+    expect(calls()).toEqual({ vault: 0, token: 0, sql: 2, identity: 1, audit: 1 });
     await s.restart();
     reset();
     await s.send(created("ocid1.user.oc1..aaaau2b", "u2b"));
-    expect(calls()).toEqual({ vault: 1, token: 1, sql: 2, audit: 2 });
+    expect(calls()).toEqual({ vault: 1, token: 1, sql: 3, identity: 1, audit: 2 });
   });
 
   it("retries 429/503 and a dropped connection, then succeeds", async () => {
@@ -93,6 +103,9 @@ describe("retries, credentials and remote calls", () => {
     const f = failure(await s.send(e));
     s.ords.db.createRole("SALES_READ");
     expect(f.reason).toMatch(/grant U7: ORA-01919/);
+    // The failed unit left registry and change log agreeing: the next delivery claims the next version and applies.
+    expect(failure(await s.send({ ...e, eventID: "evt-u7-readers-again" }))).toMatchObject({ outcome: "applied" });
+    expect(s.ords.db.rolesOf("U7")).toContain("SALES_READ");
   });
 
   it("never touches an account it did not create, and refuses name collisions", async () => {
@@ -116,7 +129,7 @@ describe("configuration and secrets", () => {
     const s = await startLocalStack({ config: { ORDS_URL: "" } });
     try {
       const f = failure(await s.send("createuser"));
-      expect(f).toEqual({ error: "config_invalid", message: "config ORDS_URL: is required" });
+      expect(f).toEqual({ error: "config_invalid", message: "config ORDS_URL: is required", retryable: false });
     } finally {
       await s.stop();
     }
@@ -171,6 +184,8 @@ describe("modes", () => {
   it("database basic auth, password accounts (random, expired, never shown), drop policy", async () => {
     const s = await startLocalStack({ auth: "basic", config: { ACCOUNT_AUTH: "password", DELETE_POLICY: "drop" } });
     try {
+      s.oci.identity.addMember(READERS, "ocid1.user.oc1..aaaajane");
+      s.oci.identity.addMember(READERS, "ocid1.user.oc1..aaaabob");
       const r = await s.send("createuser");
       const body = r.json as any;
       expect(body.outcome).toBe("applied");
@@ -182,18 +197,23 @@ describe("modes", () => {
 
       // owns objects → kept (locked), never dropped silently
       s.ords.db.addObjects("JANE_DOE_EXAMPLE_COM", 3);
+      s.oci.identity.deleteUser("ocid1.user.oc1..aaaajane");
       const kept = (await s.send("deleteuser")).json as any;
       expect(kept.notes.join()).toMatch(/kept JANE_DOE_EXAMPLE_COM locked .* owns 3 objects/);
       expect(s.ords.db.user("JANE_DOE_EXAMPLE_COM")?.accountStatus).toMatch(/LOCKED/);
 
-      // an empty schema is dropped, and so is its registry row
+      // an empty schema is dropped; its registry row stays as a tombstone
       await s.send("createuser-camelcase-audit");
+      s.oci.identity.deleteUser("ocid1.user.oc1..aaaabob");
       const del = exampleEvent("deleteuser") as any;
       del.eventID = "evt-del-bob";
       del.data.resourceId = del.data.additionalDetails.userId = "ocid1.user.oc1..aaaabob";
       expect(((await s.send(del)).json as any).outcome).toBe("applied");
       expect(s.ords.db.user("BOB")).toBeUndefined();
-      expect(s.ords.db.tableRows("IAM_ADB_SYNC_ACCOUNTS").map((r) => r.DB_USERNAME)).toEqual(["JANE_DOE_EXAMPLE_COM"]);
+      expect(s.ords.db.tableRows("IAM_ADB_SYNC_ACCOUNTS").map((r) => [r.DB_USERNAME, r.STATUS]).sort()).toEqual([
+        ["BOB", "DROPPED"],
+        ["JANE_DOE_EXAMPLE_COM", "DELETED"],
+      ]);
     } finally {
       await s.stop();
     }
@@ -202,6 +222,7 @@ describe("modes", () => {
   it("dry run plans and reports the SQL without executing it", async () => {
     const s = await startLocalStack({ config: { DRY_RUN: "true" } });
     try {
+      s.oci.identity.addMember(READERS, "ocid1.user.oc1..aaaajane");
       const body = (await s.send("createuser")).json as any;
       expect(body).toMatchObject({ outcome: "planned", dryRun: true });
       expect(body.statements.map((x: any) => x.sql)).toContain(`CREATE USER "JANE_DOE_EXAMPLE_COM" IDENTIFIED GLOBALLY AS 'IAM_PRINCIPAL_NAME=jane.doe@example.com'`);

@@ -91,17 +91,43 @@ describe("reconcile: drift scenarios against the loopback SCIM and ORDS servers"
     expect(land.ords.db.user(ALICE)).toBeUndefined();
     expect(land.status(BOB)).toBe("LOCKED");
     expect(r.report.notes.join("\n")).toMatch(/kept BOB_EXAMPLE_COM locked instead of dropping it: it owns 2 objects/);
-    expect(land.registry().map((x) => x.DB_USERNAME)).toEqual(expect.not.arrayContaining([ALICE]));
+    // The dropped account's row stays as a tombstone: a stale event for that OCID cannot recreate it.
+    expect(land.registry().find((x) => x.DB_USERNAME === ALICE)?.STATUS).toBe("DROPPED");
   });
 
-  it("recreates an account dropped by hand, and forgets the registry row of one whose IAM user is gone too", async () => {
+  it("recreates an account dropped by hand, and marks the row of one whose IAM user is gone too as a tombstone", async () => {
     await land.run();
     land.scim.store.deleteUser(land.user("carol@example.com").id);
     await land.sql(`DROP USER ${ALICE}`, `DROP USER ${CAROL}`);
     const r = await land.run();
-    expect(r.report.ops).toMatchObject({ create_user: 1, registry_delete: 1 });
+    expect(r.report.ops).toMatchObject({ create_user: 1 });
     expect(land.rolesOf(ALICE)).toEqual(["SALES_READ"]);
-    expect(land.registry().map((x) => x.DB_USERNAME).sort()).toEqual([ALICE, BOB]);
+    expect(land.registry().find((x) => x.DB_USERNAME === CAROL)?.STATUS).toBe("DROPPED");
+  });
+
+  it("refuses the accounts whose mapped role reaches DBA through another role, and applies the others", async () => {
+    land.ords.db.grant("OPS_ROLE", "DBA");
+    const r = await land.run({}, { GROUP_ROLE_MAP: JSON.stringify({ ...ROLE_MAP, Marketing: ["OPS_ROLE"] }) });
+    expect(r.report.refused).toContainEqual(expect.objectContaining({ dbUsername: BOB, reason: "role OPS_ROLE is refused: it holds OPS_ROLE → DBA, which is denied" }));
+    expect(land.ords.db.user(BOB)).toBeUndefined();
+    expect(land.rolesOf(ALICE)).toEqual(["SALES_READ"]);
+  });
+
+  it("refuses a user named like a role, and a registry row whose schema predates it (ownership proof)", async () => {
+    land.addUser("ops_role", ["DB-Readers"]);
+    await land.run();
+    await land.sql(
+      `INSERT INTO IAM_ADB_SYNC_ACCOUNTS (DB_USERNAME, IAM_USER_ID, IAM_USER_NAME, AUTH_MODE, MAPPED_GROUPS, STATUS, VERSION) VALUES ('HR', '${land.user("alice@example.com").ocid}x', 'hr', 'IAM', '[]', 'OPEN', 1)`,
+    );
+    const r = await land.run();
+    expect(r.report.refused).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ dbUsername: "OPS_ROLE", reason: expect.stringMatching(/OPS_ROLE exists as a database role/) }),
+        expect.objectContaining({ dbUsername: "HR", reason: expect.stringMatching(/HR is not identified globally as IAM_PRINCIPAL_NAME=hr/) }),
+      ]),
+    );
+    expect(land.ords.db.objectsOf("HR")).toHaveLength(3);
+    expect(land.status("HR")).toBe("OPEN");
   });
 
   it("leaves a foreign account of the same name untouched and refuses it", async () => {
@@ -139,7 +165,7 @@ describe("reconcile: drift scenarios against the loopback SCIM and ORDS servers"
     expect(ords.sqlCalls - calls).toBeGreaterThan(calls);
     expect(paged).toEqual(whole);
     expect(whole.byIamUser.size).toBe(3);
-    expect(whole.dbUsers.get(BOB)).toBe("LOCKED");
+    expect(whole.dbUsers.get(BOB)?.accountStatus).toBe("LOCKED");
     expect(whole.grants.get(ALICE)?.map((g) => g.name).sort()).toEqual(["CREATE SESSION", "SALES_READ", "SALES_WRITE"]);
   });
 });

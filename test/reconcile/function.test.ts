@@ -4,7 +4,7 @@ import { ORDS_SECRET_OCID } from "../support/local-stack";
 import { DEFAULT_CLIENT } from "../servers/ords";
 import { ROLE_MAP, SCIM_CLIENT, startLandscape, type Landscape } from "./support";
 
-/** A non-2xx reply: the fdk answers 502 with our JSON body in `detail`. */
+/** A reply's socket status and our JSON (a refusal answers 200 with Fn-Http-Status; a failure 502 with our JSON in `detail`). */
 const failure = (r: FnReply): { status: number; body: Record<string, unknown> } => ({
   status: r.status,
   body: replyBody(r),
@@ -73,7 +73,8 @@ describe("reconcile through the bundled function (fdk listener)", () => {
   it("fails a malformed reconcile request with a specific message and changes nothing", async () => {
     const before = land.ords.stats.sqlRequests;
     const r = failure(await fn.invoke({ action: "reconcile", dryRun: "yes" }));
-    expect(r.status).toBe(502);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ retryable: false });
     expect(r.body).toMatchObject({ error: "invalid_request", message: "dryRun must be a JSON boolean" });
     const extra = failure(await fn.invoke({ action: "reconcile", everything: true }));
     expect(extra.body).toMatchObject({ message: expect.stringMatching(/unknown field\(s\) everything/) });
@@ -84,7 +85,7 @@ describe("reconcile through the bundled function (fdk listener)", () => {
     land.scim.store.deleteUser(land.user("alice@example.com").id);
     land.scim.store.deleteUser(land.user("bob@example.com").id);
     const guarded = failure(await fn.invoke({ action: "reconcile" }));
-    expect(guarded.status).toBe(502);
+    expect(guarded.status).toBe(200);
     expect(guarded.body).toMatchObject({ outcome: "guard_tripped", guard: { tripped: true, affected: 2, managed: 2 } });
     expect(land.status("ALICE_EXAMPLE_COM")).toBe("OPEN");
 

@@ -1,4 +1,4 @@
-import { isLockedStatus } from "../../function/src/reconcile/actual";
+import { isLockedStatus } from "../../function/src/plan/planner";
 import { batches } from "../../function/src/reconcile/apply";
 import { checkGuard } from "../../function/src/reconcile/guard";
 import type { AccountWork } from "../../function/src/reconcile/plan-run";
@@ -43,8 +43,8 @@ describe("reconcile parts", () => {
       kind: "ok",
       request: { action: "reconcile", dryRun: true, force: false },
     });
-    expect(parseReconcileRequest('{"eventType":"com.oraclecloud.identitycontrolplane.createuser"}').kind).toBe("not_reconcile");
-    expect(parseReconcileRequest("not json").kind).toBe("not_reconcile");
+    expect(parseReconcileRequest('{"eventType":"com.oraclecloud.identitycontrolplane.createuser"}').kind).toBe("other");
+    expect(parseReconcileRequest("not json").kind).toBe("other");
     expect(parseReconcileRequest('{"action":"reconcile","force":1}')).toEqual({ kind: "invalid", error: "force must be a JSON boolean" });
   });
 });

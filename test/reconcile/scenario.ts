@@ -133,7 +133,7 @@ export async function applyDrift(s: Scenario, log: Logger): Promise<string[]> {
   sql.push("CREATE USER PAT_SMITH IDENTIFIED BY \"Sandbox#Only#2024\"");
   const outcomes = await c.ords.script(sql, null);
   const bad = outcomes.find((x) => !x.ok);
-  if (bad && !bad.ok) throw bad.error;
+  if (bad && "error" in bad) throw bad.error;
   for (const name of ["new.hire@example.com", "pat.smith", "jane.doe", "jane_doe"]) {
     const u = store.createUser({ userName: name, email: name.includes("@") ? name : `${name}@example.com` });
     store.addMembers(mappedGroup.id, [u.id]);

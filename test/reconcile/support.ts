@@ -63,7 +63,7 @@ export async function startLandscape(o: { pageSize?: number } = {}): Promise<Lan
     async sql(...statements) {
       const outcomes = await admin.script(statements, null);
       const bad = outcomes.find((x) => !x.ok);
-      if (bad && !bad.ok) throw bad.error;
+      if (bad && "error" in bad) throw bad.error;
     },
     async run(opts = {}, extra = {}) {
       const config = loadConfig({

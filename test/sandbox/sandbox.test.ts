@@ -13,12 +13,13 @@ describe("npm start (sandbox)", () => {
     });
     expect(r.status).toBe(0);
     const out = r.stdout;
-    expect(out).toMatch(/1\/11 Jane joins/);
+    expect(out).toMatch(/1\/12 Jane is created in IAM, in no mapped group yet/);
+    expect(out).toMatch(/10\/12 A late membership event for Jane arrives after her deletion: nothing is reopened\n {4}unchanged/);
     expect(out).toMatch(/JANE_DOE_EXAMPLE_COM\s*│ created/);
     expect(out).toMatch(/invalid\s+com\.oraclecloud\.identitycontrolplane\.createuser: user name/);
     expect(out).toMatch(/CAROL_SMITH_EXAMPLE_COM\s*│ revoked │ SALES_WRITE/);
     expect(out).toMatch(/DAVE_EXAMPLE_COM\s*│ created/);
     expect(out).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/ords\/admin\/_\/sql +paging OFFSET +Authorization Bearer \*{8}/);
-    expect(out).toMatch(/✔ sandbox OK: 11 events \(8 applied, 2 ignored, 1 invalid\)/);
+    expect(out).toMatch(/✔ sandbox OK: 12 events \(4 unchanged, 6 applied, 1 invalid, 1 ignored\)/);
   });
 });

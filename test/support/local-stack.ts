@@ -67,6 +67,8 @@ export async function startLocalStack(
     OCI_SECRETS_ENDPOINT: oci.endpoints.OCI_SECRETS_ENDPOINT,
     OCI_OBJECTSTORAGE_ENDPOINT: oci.endpoints.OCI_OBJECTSTORAGE_ENDPOINT,
     OCI_IDENTITY_ENDPOINT: oci.endpoints.OCI_IDENTITY_ENDPOINT,
+    // The identity domain (SCIM, signed with the resource principal) is where users and memberships are read.
+    IDENTITY_DOMAIN_URL: oci.endpoints.IDENTITY_DOMAIN_URL,
     AUDIT_BUCKET: "iam-adb-sync-audit",
     LOG_LEVEL: "info",
     ...o.config,

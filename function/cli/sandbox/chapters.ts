@@ -17,7 +17,8 @@ export async function reconcileChapter(stack: LocalStack, driftApplied: () => vo
     const writers = scim.store.createGroup({ displayName: "DB-Writers" }).id;
     const bob = scim.store.createUser({ ocid: "ocid1.user.oc1..aaaabob", userName: "bob", email: "bob@example.com", active: false });
     scim.store.addMembers(writers, [bob.id]);
-    scim.store.createUser({ ocid: "ocid1.user.oc1..aaaacarol", userName: "carol.smith@example.com", email: "carol.smith@example.com" });
+    const carol = scim.store.createUser({ ocid: "ocid1.user.oc1..aaaacarol", userName: "carol.smith@example.com", email: "carol.smith@example.com" });
+    scim.store.addMembers(readers, [carol.id]);
     const dave = scim.store.createUser({ ocid: "ocid1.user.oc1..aaaadave", userName: "dave@example.com", email: "dave@example.com" });
     scim.store.addMembers(readers, [dave.id]);
     stack.ords.db.grant("CAROL_SMITH_EXAMPLE_COM", "SALES_WRITE");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Grantable } from "../plan/ops";
+import { ALLOWED_PRIVILEGES, privilegeRefusal } from "../policy/privileges";
 import { parseDbIdentifier } from "../sql/quote";
 import { BUILTIN_DENY_ROLES, configSchema, type Config } from "./schema";
 
@@ -19,6 +20,8 @@ export interface ProvisionConfig extends Omit<Config, "GROUP_ROLE_MAP" | "DEFAUL
   defaultGrants: readonly Grantable[];
   /** Everything the product may grant or revoke: defaults ∪ all mapped roles. */
   managed: ReadonlyMap<string, Grantable>;
+  /** Roles and privileges no grant may reach (built-in ∪ DENY_ROLES): the transitive role check uses it. */
+  denied: ReadonlySet<string>;
 }
 
 /** Role or system privilege as configured: several words make a system privilege (CREATE SESSION). */
@@ -49,9 +52,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): P
   }
   const { GROUP_ROLE_MAP, DEFAULT_GRANTS, DENY_ROLES, ...rest } = r.data;
   const deny = new Set<string>([...BUILTIN_DENY_ROLES, ...DENY_ROLES]);
+  for (const extra of rest.EXTRA_PRIVILEGES) {
+    const why = privilegeRefusal(extra);
+    if (why) throw new ConfigError("EXTRA_PRIVILEGES", why);
+  }
+  const allowed = new Set([...ALLOWED_PRIVILEGES, ...rest.EXTRA_PRIVILEGES]);
   const check = (name: string, key: string): Grantable => {
     if (deny.has(name)) throw new ConfigError(key, `${name} is on the deny-list and may not be granted by this product`);
-    return toGrantable(name, key);
+    const g = toGrantable(name, key);
+    if (g.kind === "privilege" && !allowed.has(g.name)) {
+      throw new ConfigError(key, privilegeRefusal(g.name) ?? `${g.name} is not on the system privilege allow-list (add it to EXTRA_PRIVILEGES to allow it)`);
+    }
+    return g;
   };
   const mapping = new Map<string, Grantable[]>();
   for (const [group, roles] of Object.entries(GROUP_ROLE_MAP)) {
@@ -63,5 +75,5 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): P
   if (rest.AUDIT_BUCKET === undefined && rest.AUDIT_NAMESPACE !== undefined) {
     throw new ConfigError("AUDIT_NAMESPACE", "is set but AUDIT_BUCKET is not");
   }
-  return { ...rest, mapping, defaultGrants, managed };
+  return { ...rest, mapping, defaultGrants, managed, denied: deny };
 }

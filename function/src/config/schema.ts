@@ -26,6 +26,7 @@ export const BUILTIN_DENY_ROLES = [
   "DROP USER",
   "CREATE USER",
   "BECOME USER",
+  "EXECUTE_CATALOG_ROLE",
 ] as const;
 
 /** Database role or system privilege name as written in config: plain Oracle identifier words. */
@@ -94,6 +95,15 @@ export const configSchema = z.object({
   DEFAULT_GRANTS: csv(privilegeName).default("CREATE SESSION"),
   /** Extra roles/privileges to refuse, on top of BUILTIN_DENY_ROLES. */
   DENY_ROLES: csv(privilegeName).default(""),
+  /** System privileges beyond the built-in allow-list (policy/privileges.ts); each must pass the refusal rule. */
+  EXTRA_PRIVILEGES: csv(privilegeName).default(""),
+  /** Oracle-maintained roles a mapping may grant (they are refused otherwise), e.g. SODA_APP. */
+  ALLOW_ORACLE_ROLES: csv(privilegeName).default(""),
+  /**
+   * Seconds after an event during which IAM not yet showing what the event announces (a new user, a membership,
+   * a deletion) is answered "retry later" rather than synced: IAM reads are eventually consistent.
+   */
+  CONSISTENCY_WINDOW_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
   /** Look up names by OCID (IAM API, resource principal) when an event carries only ids. */
   NAME_LOOKUP: bool.default("true"),
   /** Identity domain URL for SCIM look-ups (https://idcs-….identity.oraclecloud.com); IAM API otherwise. */

@@ -29,8 +29,18 @@ export interface QueryResult {
   hasMore: boolean;
 }
 
-/** Per-statement outcome of a script, aligned with the statements sent. */
-export type StatementOutcome = { ok: true } | { ok: false; error: OraError };
+/**
+ * Per-statement outcome of a script, aligned with the statements sent; `notRun`: the script stopped at an
+ * earlier failing statement.
+ */
+export type StatementOutcome = { ok: true } | { ok: false; error: OraError } | { ok: false; notRun: true };
+
+/**
+ * Every script starts with these: no substitution variables (an & in text stays text), and (unless the
+ * caller asks to go on) stop at the first failing statement so nothing after a failure runs, rolling back
+ * what is not committed yet (SQL*Plus would commit on EXIT by default; DDL commits what came before it).
+ */
+const preamble = (onError: "exit" | "continue") => ["SET DEFINE OFF", onError === "exit" ? "WHENEVER SQLERROR EXIT SQL.SQLCODE ROLLBACK" : "WHENEVER SQLERROR CONTINUE"];
 
 export interface OrdsClientOptions {
   /** https://host/ords/<schema-alias> */
@@ -48,6 +58,8 @@ export interface OrdsClientOptions {
 export class OrdsClient {
   /** Calls sent to /_/sql (for reporting remote calls per event). */
   sqlCalls = 0;
+  /** Attempts the last call took (more than one: an earlier attempt may have landed though its reply was lost). */
+  lastSendAttempts = 0;
 
   constructor(private readonly o: OrdsClientOptions) {}
 
@@ -65,8 +77,9 @@ export class OrdsClient {
   private async post(contentType: string, body: string, deadline: Date | null): Promise<EnvelopeItem[]> {
     const send = async (): Promise<HttpResult> =>
       withRetry(
-        async () => {
+        async (attempt) => {
           this.sqlCalls++;
+          this.lastSendAttempts = attempt;
           return httpExchange(`${this.o.url}/_/sql`, {
             method: "POST",
             headers: { "Content-Type": contentType, Accept: "application/json", Authorization: await this.authorization(deadline) },
@@ -105,17 +118,38 @@ export class OrdsClient {
     return env.data.items;
   }
 
-  /** Runs statements as one script, one call; every statement gets its own outcome. */
-  async script(sqls: readonly string[], deadline: Date | null): Promise<StatementOutcome[]> {
+  /**
+   * Runs statements as one script, one call. By default the script stops at the first failing statement;
+   * later statements are reported notRun. `continue`: every statement runs and gets its own outcome.
+   */
+  async script(sqls: readonly string[], deadline: Date | null, o: { onError?: "exit" | "continue" } = {}): Promise<StatementOutcome[]> {
     if (sqls.length === 0) return [];
-    const items = await this.post("application/sql", sqls.map((s) => `${s};\n`).join(""), deadline);
-    if (items.length !== sqls.length) {
-      throw new OrdsError(`ORDS at ${this.host} answered ${items.length} items for ${sqls.length} statements`, 200);
-    }
-    return items.map((item) => {
+    const onError = o.onError ?? "exit";
+    const head = preamble(onError);
+    const items = await this.post("application/sql", [...head, ...sqls].map((s) => `${s};\n`).join(""), deadline);
+    for (const item of items.slice(0, head.length)) {
       const error = itemError(item);
-      return error ? { ok: false, error } : { ok: true };
-    });
+      // A service that does not honour these would run past a failure or substitute &names: refuse to go on.
+      if (error) throw new OrdsError(`ORDS at ${this.host} did not accept the script preamble (${error.message})`, 200);
+    }
+    const body = items.slice(head.length);
+    const outcomes: StatementOutcome[] = [];
+    let stopped = false;
+    for (let i = 0; i < sqls.length; i++) {
+      const item = body[i];
+      if (stopped || !item) {
+        if (onError === "continue" || !stopped) throw new OrdsError(`ORDS at ${this.host} answered ${body.length} items for ${sqls.length} statements`, 200);
+        outcomes.push({ ok: false, notRun: true });
+        continue;
+      }
+      const error = itemError(item);
+      outcomes.push(error ? { ok: false, error } : { ok: true });
+      if (error && onError === "exit") stopped = true;
+    }
+    if (stopped && body.length > outcomes.findIndex((x) => !x.ok) + 1) {
+      throw new OrdsError(`ORDS at ${this.host} ran statements after a failing one despite WHENEVER SQLERROR EXIT`, 200);
+    }
+    return outcomes;
   }
 
   /** One or more queries sharing binds, one call; a failing query throws its ORA- error. */

@@ -1,12 +1,12 @@
 import type { Op } from "../plan/ops";
 
 /**
- * What an ORA- code means for the operation that raised it. Re-delivered and out-of-order events hit these
- * on purpose: creating an existing user, dropping a missing one, revoking what is not granted all mean the
- * database is already where the event wants it. Matched on the number: newer releases reword the texts.
+ * What an ORA- code means for the operation that raised it. Dropping a missing user or revoking what is not
+ * granted means the database moved since it was read: the unit stops there and is planned again from a fresh
+ * read. ORA-01920 (name in use by a user or role) is never "already done": the plan proves ownership first.
+ * Matched on the number: newer releases reword the texts.
  */
 const ALREADY: Partial<Record<Op["op"], ReadonlySet<number>>> = {
-  create_user: new Set([1920]), // user name conflicts with another user or role name (our PENDING row guards ownership)
   drop_user: new Set([1918]), // user does not exist
   revoke: new Set([1951, 1952, 1924]), // role / system privilege not granted
 };

@@ -8,7 +8,8 @@ export interface StatementReport {
   target: string;
   /** The statement as shown to people: passwords masked. */
   sql: string;
-  outcome: "ok" | "already" | "failed" | "planned";
+  /** already: the database was already so (the script stopped there); not_run: an earlier statement failed. */
+  outcome: "ok" | "already" | "failed" | "planned" | "not_run";
   error?: { code: number; message: string; transient: boolean };
 }
 
@@ -20,7 +21,10 @@ export function preview(ops: readonly Op[]): StatementReport[] {
   });
 }
 
-/** Sends all ops as one script (one ORDS call) and maps every statement's ORA- code to an outcome. */
+/**
+ * Sends all ops as one script (one ORDS call) that stops at the first failing statement, and maps that
+ * statement's ORA- code to an outcome; the statements after it are not_run.
+ */
 export async function execute(ops: readonly Op[], ords: OrdsClient, deadline: Date | null): Promise<StatementReport[]> {
   const statements = ops.map(render);
   const outcomes = await ords.script(
@@ -31,6 +35,7 @@ export async function execute(ops: readonly Op[], ords: OrdsClient, deadline: Da
     const o = outcomes[i];
     const base = { op: s.op, target: s.target, sql: s.display };
     if (!o || o.ok) return { ...base, outcome: "ok" };
+    if ("notRun" in o) return { ...base, outcome: "not_run" };
     const verdict = classifyOra(s.op, o.error.code);
     if (verdict === "already") return { ...base, outcome: "already" };
     return { ...base, outcome: "failed", error: { code: o.error.code, message: o.error.message, transient: verdict === "transient" } };

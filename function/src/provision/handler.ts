@@ -1,16 +1,17 @@
+import type { IamEvent } from "../events/parse";
 import { parseEvent } from "../events/parse";
 import type { Invocation, Reply } from "../runtime/invocation";
 import { describeFailure, servicesOrFailure } from "../runtime/failure";
 import type { Services } from "../runtime/services";
-import { processEvent, type EventResult } from "./pipeline";
 import { handleReconcile } from "../reconcile/handler";
 import { parseReconcileRequest } from "../reconcile/request";
+import { parseSyncRequest } from "../sync/request";
+import { syncUser, type Announcement, type SyncResult } from "../sync/sync-user";
 
-const STATUS: Record<EventResult["outcome"], number> = {
+const STATUS: Record<SyncResult["outcome"], number> = {
   applied: 200,
   unchanged: 200,
   planned: 200,
-  ignored: 200,
   refused: 409,
   failed: 422,
 };
@@ -25,44 +26,81 @@ async function audit(svc: Services, record: Record<string, unknown> & { eventId:
   }
 }
 
-/** The provisioning function: one IAM event in, one shaped reply out. */
+/** What the event says happened: only compared with what IAM answers, never used to plan. */
+function announcement(event: IamEvent): Announcement {
+  switch (event.action) {
+    case "user.deleted":
+      return { kind: "deleted" };
+    case "member.added":
+    case "member.removed":
+      return event.group ? { kind: "member", groupId: event.group.id, present: event.action === "member.added" } : { kind: "exists" };
+    case "user.state":
+      return event.blocked === undefined ? { kind: "exists" } : { kind: "blocked", blocked: event.blocked };
+    case "user.created":
+      return { kind: "exists" };
+  }
+}
+
+/**
+ * The provisioning function: an IAM event (or a provision-on-demand request) names one user; that user is
+ * read from IAM and synced by the same syncUser reconciliation uses.
+ */
 export async function handleProvision(inv: Invocation): Promise<Reply> {
   const reconcileRequest = parseReconcileRequest(inv.body);
-  if (reconcileRequest.kind !== "not_reconcile") return handleReconcile(inv, reconcileRequest);
+  if (reconcileRequest.kind !== "other") return handleReconcile(inv, reconcileRequest);
+  const syncRequest = parseSyncRequest(inv.body);
+  if (syncRequest.kind === "invalid") {
+    return { status: 400, body: { action: "sync", outcome: "invalid", error: "invalid_request", message: syncRequest.error } };
+  }
   const started = Date.now();
   const loaded = servicesOrFailure(inv);
   if ("failure" in loaded) return { status: loaded.failure.status, body: { error: loaded.failure.error, message: loaded.failure.message } };
   const { svc } = loaded;
   const { log } = svc;
-  const parsed = parseEvent(inv.body);
-  if (parsed.kind === "invalid") {
-    log.warn({ callId: inv.callId, eventId: parsed.eventId }, `event refused: ${parsed.error}`);
-    return { status: 400, body: { eventId: parsed.eventId, outcome: "invalid", error: "invalid_event", message: parsed.error } };
+  let trigger: { eventId: string; eventType?: string; action: string; eventTime?: string; userId: string; nameHint?: string; announced?: Announcement; dryRun?: boolean };
+  if (syncRequest.kind === "ok") {
+    const r = syncRequest.request;
+    trigger = { eventId: `sync-${inv.callId}`, action: "sync", userId: r.userId, dryRun: r.dryRun };
+  } else {
+    const parsed = parseEvent(inv.body);
+    if (parsed.kind === "invalid") {
+      log.warn({ callId: inv.callId, eventId: parsed.eventId }, `event refused: ${parsed.error}`);
+      return { status: 400, body: { eventId: parsed.eventId, outcome: "invalid", error: "invalid_event", message: parsed.error } };
+    }
+    if (parsed.kind === "ignored") {
+      log.info({ callId: inv.callId, eventId: parsed.eventId, eventType: parsed.eventType }, `event ignored: ${parsed.reason}`);
+      return { status: 200, body: { eventId: parsed.eventId, outcome: "ignored", reason: parsed.reason } };
+    }
+    const e = parsed.event;
+    trigger = { eventId: e.eventId, eventType: e.eventType, action: e.action, eventTime: e.eventTime, userId: e.user.id, nameHint: e.user.name, announced: announcement(e) };
   }
-  if (parsed.kind === "ignored") {
-    log.info({ callId: inv.callId, eventId: parsed.eventId, eventType: parsed.eventType }, `event ignored: ${parsed.reason}`);
-    return { status: 200, body: { eventId: parsed.eventId, outcome: "ignored", reason: parsed.reason } };
-  }
-  const event = parsed.event;
+  const head = { eventId: trigger.eventId, eventType: trigger.eventType, action: trigger.action };
   const before = svc.calls();
   let body: Record<string, unknown>;
   let status: number;
+  // DRY_RUN in the function config is a safety switch: a request cannot turn it off.
+  const dryRun = svc.config.DRY_RUN || trigger.dryRun === true;
   try {
-    const result = await processEvent(event, svc, inv.deadline);
+    const ords = await svc.ords();
+    const result = await syncUser(
+      trigger.userId,
+      { config: svc.config, log, ords, reader: svc.reader, roles: svc.roles },
+      { deadline: inv.deadline, dryRun, announced: trigger.announced, eventTime: trigger.eventTime, nameHint: trigger.nameHint },
+    );
     status = STATUS[result.outcome];
-    body = { eventId: event.eventId, eventType: event.eventType, action: event.action, dryRun: svc.config.DRY_RUN, ...result };
+    body = { ...head, dryRun, ...result };
   } catch (err) {
     const d = describeFailure(err);
-    if (d.error === "internal") log.error({ eventId: event.eventId, err }, "unexpected failure");
+    if (d.error === "internal") log.error({ eventId: trigger.eventId, err }, "unexpected failure");
     status = d.status;
-    body = { eventId: event.eventId, eventType: event.eventType, action: event.action, outcome: "failed", ...d, principal: { iamUserId: event.user.id } };
+    body = { ...head, outcome: "failed", ...d, principal: { iamUserId: trigger.userId } };
   }
   const after = svc.calls();
   body.remoteCalls = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]));
   body.durationMs = Date.now() - started;
-  const auditObject = await audit(svc, { ...body, eventId: event.eventId, eventTime: event.eventTime, callId: inv.callId });
+  const auditObject = await audit(svc, { ...body, eventId: trigger.eventId, eventTime: trigger.eventTime, callId: inv.callId });
   if (auditObject) body.audit = auditObject;
-  const line = { callId: inv.callId, eventId: event.eventId, action: event.action, outcome: body.outcome, principal: body.principal, remoteCalls: body.remoteCalls, durationMs: body.durationMs };
+  const line = { callId: inv.callId, eventId: trigger.eventId, action: trigger.action, outcome: body.outcome, principal: body.principal, remoteCalls: body.remoteCalls, durationMs: body.durationMs };
   if (status >= 400) log.warn({ ...line, reason: body.reason ?? body.message }, "event not applied");
   else log.info({ ...line, statements: Array.isArray(body.statements) ? body.statements.length : 0 }, `event ${String(body.outcome)}`);
   return { status, body };

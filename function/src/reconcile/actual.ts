@@ -2,7 +2,8 @@ import type { Bind, OrdsClient, QueryResult } from "../ords/client";
 import { OraError } from "../ords/envelope";
 import type { Grantable, RegistryRow } from "../plan/ops";
 import { parseRegistryRow } from "../registry/lookup";
-import { REGISTRY_COLUMNS, REGISTRY_TABLE } from "../registry/table";
+import { parseDictUser, type DictUser } from "../registry/ownership";
+import { DICT_USER_COLUMNS, REGISTRY_COLUMNS, REGISTRY_TABLE } from "../registry/table";
 
 /** What the database holds for the accounts the product manages. */
 export interface ActualState {
@@ -10,8 +11,10 @@ export interface ActualState {
   byIamUser: Map<string, RegistryRow>;
   /** Registry rows by database user name. */
   byDbName: Map<string, RegistryRow>;
-  /** Every database user and its ACCOUNT_STATUS (to spot foreign accounts and manual lock/unlock). */
-  dbUsers: Map<string, string>;
+  /** Every database user as DBA_USERS shows it (foreign accounts, manual lock/unlock, the ownership proof). */
+  dbUsers: Map<string, DictUser>;
+  /** Every role name (users and roles share one namespace). */
+  roles: Set<string>;
   /** Managed grants the dictionary shows, by grantee (managed accounts only). */
   grants: Map<string, Grantable[]>;
   /** The registry table does not exist yet. */
@@ -26,7 +29,8 @@ const LISTS_PER_CALL = 4;
 const ORA_TABLE_MISSING = 942;
 
 const REGISTRY_SQL = `SELECT ${REGISTRY_COLUMNS} FROM ${REGISTRY_TABLE} ORDER BY DB_USERNAME`;
-const USERS_SQL = "SELECT USERNAME, ACCOUNT_STATUS FROM DBA_USERS ORDER BY USERNAME";
+const USERS_SQL = `SELECT ${DICT_USER_COLUMNS} FROM DBA_USERS ORDER BY USERNAME`;
+const ROLES_SQL = "SELECT ROLE FROM DBA_ROLES ORDER BY ROLE";
 
 /**
  * Pages several queries side by side: every call asks the next page of each query that still has more, so
@@ -108,32 +112,29 @@ export async function readActual(
   deadline: Date | null,
   page = ORDS_PAGE,
 ): Promise<ActualState> {
-  const state: ActualState = { byIamUser: new Map(), byDbName: new Map(), dbUsers: new Map(), grants: new Map(), registryMissing: false };
+  const state: ActualState = { byIamUser: new Map(), byDbName: new Map(), dbUsers: new Map(), roles: new Set(), grants: new Map(), registryMissing: false };
   const onRegistry = (row: Record<string, unknown>) => {
     const r = parseRegistryRow(row);
     state.byIamUser.set(r.iamUserId, r);
     state.byDbName.set(r.dbUsername, r);
   };
-  const onUser = (row: Record<string, unknown>) => state.dbUsers.set(String(row.username), String(row.account_status));
+  const onUser = (row: Record<string, unknown>) => state.dbUsers.set(String(row.username), parseDictUser(row));
+  const onRole = (row: Record<string, unknown>) => state.roles.add(String(row.role));
   try {
-    await pageAll(ords, [REGISTRY_SQL, USERS_SQL], page, deadline, (i, rows) => rows.forEach(i === 0 ? onRegistry : onUser));
+    await pageAll(ords, [REGISTRY_SQL, USERS_SQL, ROLES_SQL], page, deadline, (i, rows) => rows.forEach([onRegistry, onUser, onRole][i] as (r: Record<string, unknown>) => void));
   } catch (err) {
     if (!(err instanceof OraError) || err.code !== ORA_TABLE_MISSING) throw err;
     // First run on this database: nothing is managed yet, so only the database users matter.
     state.byIamUser.clear();
     state.byDbName.clear();
     state.dbUsers.clear();
+    state.roles.clear();
     state.registryMissing = true;
-    await pageAll(ords, [USERS_SQL], page, deadline, (_, rows) => rows.forEach(onUser));
+    await pageAll(ords, [USERS_SQL, ROLES_SQL], page, deadline, (i, rows) => rows.forEach(i === 0 ? onUser : onRole));
   }
   const grantees = [...state.byDbName.keys()].filter((name) => state.dbUsers.has(name));
   await readGrants(ords, grantees, managed, page, deadline, state.grants);
   return state;
-}
-
-/** ACCOUNT_STATUS says locked (by an administrator or by us); LOCKED(TIMED) after failed logins does not count. */
-export function isLockedStatus(accountStatus: string): boolean {
-  return /(^|& )LOCKED$/.test(accountStatus);
 }
 
 /** Count queries sent per ORDS call when asking how many objects accounts own. */

@@ -52,8 +52,8 @@ export function* batches(work: readonly AccountWork[], batchSize: number): Gener
  * Sends the planned work in batches (one ORDS script call each), in name order, moving the checkpoint's
  * cursor as it goes. Before each batch it checks that the batch (timed by the previous one) fits before the
  * deadline; otherwise it saves the checkpoint and stops, and the next run continues after the cursor.
- * Statements are idempotent (ORA- codes meaning "already so" count as done), so a batch cut by a crash is
- * simply sent again.
+ * Each account's statements are one version-checked unit (planAccount seals them); a unit that fails or
+ * finds the account changed under it is reported and planned again by the next run.
  */
 export async function applyWork(work: readonly AccountWork[], ords: OrdsClient, cp: Checkpoint, o: ApplyOptions): Promise<ApplyResult> {
   const result: ApplyResult = { complete: true, accounts: 0, statements: 0, ordsCalls: 0, failures: [] };
@@ -65,26 +65,40 @@ export async function applyWork(work: readonly AccountWork[], ords: OrdsClient, 
       break;
     }
     const started = o.now();
-    const reports = await execute(
-      batch.flatMap((w) => w.ops),
-      ords,
-      o.deadline,
-    );
-    result.ordsCalls++;
-    lastBatchMs = o.now() - started;
-    let i = 0;
-    for (const w of batch) {
-      const mine = reports.slice(i, i + w.ops.length);
-      i += w.ops.length;
-      const failed = mine.filter((r) => r.outcome === "failed");
-      for (const f of failed) result.failures.push({ dbUsername: w.dbUsername, op: f.op, code: f.error?.code ?? 0, message: f.error?.message ?? "failed" });
-      if (failed.length > 0) cp.progress.failedAccounts++;
+    // A script stops at its first failing statement: the accounts after the failing one go again in a new call.
+    for (let rest = batch; rest.length > 0; ) {
+      const reports = await execute(
+        rest.flatMap((w) => w.ops),
+        ords,
+        o.deadline,
+      );
+      result.ordsCalls++;
+      let i = 0;
+      let next: AccountWork[] = [];
+      for (const [k, w] of rest.entries()) {
+        const mine = reports.slice(i, i + w.ops.length);
+        i += w.ops.length;
+        const failed = mine.find((r) => r.outcome === "failed" || r.outcome === "already");
+        if (!failed) continue;
+        const conflict = failed.outcome === "already" || ((failed.op === "claim" || failed.op === "registry_insert") && failed.error?.code === 1);
+        result.failures.push({
+          dbUsername: w.dbUsername,
+          op: failed.op,
+          code: failed.error?.code ?? 0,
+          message: conflict ? "the account changed while the run planned it; the next run plans it again" : (failed.error?.message ?? "failed"),
+        });
+        cp.progress.failedAccounts++;
+        next = rest.slice(k + 1);
+        break;
+      }
+      result.statements += reports.filter((r) => r.outcome !== "not_run").length;
+      cp.progress.statements += reports.filter((r) => r.outcome !== "not_run").length;
+      rest = next;
     }
+    lastBatchMs = o.now() - started;
     result.accounts += batch.length;
-    result.statements += reports.length;
     cp.lastAccount = batch[batch.length - 1]?.dbUsername ?? cp.lastAccount;
     cp.progress.accountsDone += batch.length;
-    cp.progress.statements += reports.length;
     o.onProgress?.(result.accounts);
     if (o.now() - savedAt >= o.checkpointEveryMs) {
       await saveCheckpoint(ords, cp, o.deadline);

@@ -85,7 +85,7 @@ export async function loadCheckpoint(ords: OrdsClient, deadline: Date | null, no
 /** Records a new run (creating the table on first use). */
 export async function startRun(ords: OrdsClient, cp: Checkpoint, deadline: Date | null): Promise<void> {
   const [created] = await ords.script([CREATE_CHECKPOINT_TABLE], deadline);
-  if (created && !created.ok && created.error.code !== ORA_NAME_IN_USE) throw created.error;
+  if (created && "error" in created && created.error.code !== ORA_NAME_IN_USE) throw created.error;
   await ords.queries(
     [`INSERT INTO ${CHECKPOINT_TABLE} (RUN_ID, STATUS, FORCED, PROGRESS) VALUES (:run_id, 'RUNNING', :forced, :progress)`],
     [str("run_id", cp.runId), str("forced", cp.forced ? "Y" : "N"), str("progress", JSON.stringify(cp.progress))],

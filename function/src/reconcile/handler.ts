@@ -21,7 +21,7 @@ function capped<T>(list: readonly T[]): { items: T[]; omitted: number } {
 }
 
 /** The provisioning function's reconcile payload: a full synchronisation run within this invocation. */
-export async function handleReconcile(inv: Invocation, parsed: Exclude<RequestParse, { kind: "not_reconcile" }>): Promise<Reply> {
+export async function handleReconcile(inv: Invocation, parsed: Exclude<RequestParse, { kind: "other" }>): Promise<Reply> {
   if (parsed.kind === "invalid") return { status: 400, body: { action: "reconcile", outcome: "invalid", error: "invalid_request", message: parsed.error } };
   const { request } = parsed;
   const started = Date.now();
@@ -42,7 +42,7 @@ export async function handleReconcile(inv: Invocation, parsed: Exclude<RequestPa
     const scim = await scimClientFor(svc.config, svc.secrets);
     try {
       const ords = await svc.ords();
-      const { report, plan } = await reconcile({ config: svc.config, log, ords, scim }, { dryRun, force: request.force ?? false, deadline: inv.deadline });
+      const { report, plan } = await reconcile({ config: svc.config, log, ords, scim, roles: svc.roles }, { dryRun, force: request.force ?? false, deadline: inv.deadline });
       status = STATUS[report.outcome];
       const { refused, notes, applied, ...rest } = report;
       body = { action: "reconcile", ...rest, refused: capped(refused), notes: capped(notes) };

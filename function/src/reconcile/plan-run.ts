@@ -1,9 +1,10 @@
-import type { ProvisionConfig } from "../config/load";
+import { grantableKey, type ProvisionConfig } from "../config/load";
 import type { Op, RegistryRow } from "../plan/ops";
-import { planAccount, type DesiredAccount, type Observed, type PlanContext } from "../plan/planner";
-import { dbUsernameFor } from "../naming/db-username";
+import { planAccount, type DesiredAccount, type PlanContext } from "../plan/planner";
+import type { AccountLookup } from "../registry/lookup";
 import { SqlValueError } from "../sql/quote";
-import { isLockedStatus, type ActualState } from "./actual";
+import { desiredFrom, grantedRoles, observedFrom } from "../sync/sync-user";
+import type { ActualState } from "./actual";
 import type { IamUserState } from "./desired";
 
 /** The planned change of one account. */
@@ -28,25 +29,16 @@ export interface RunPlan {
   notes: string[];
   /** Accounts looked at that already match. */
   unchanged: number;
-  /** Registry rows not marked DELETED: the deletion guard's base. */
+  /** Registry rows not marked deleted: the deletion guard's base. */
   managed: number;
   /** IAM users seen in SCIM. */
   iamUsers: number;
 }
 
 /**
- * The registry row as the database really is: an account someone locked or unlocked by hand shows its real
- * state, so the shared planner sees the drift and puts it back.
- */
-function asObserved(row: RegistryRow, accountStatus: string): RegistryRow {
-  if (row.status === "PENDING") return row;
-  if (isLockedStatus(accountStatus)) return row.status === "OPEN" ? { ...row, status: "LOCKED" } : row;
-  return row.status === "OPEN" ? row : { ...row, status: "OPEN" };
-}
-
-/**
- * Feeds every IAM user, then every registry row IAM no longer has, through the one planner (planAccount).
- * Streaming: users arrive page by page; memory holds the actual state and the planned work only.
+ * Feeds every IAM user, then every registry row IAM no longer has, through the same steps syncUser takes
+ * for one user (desiredFrom → observedFrom → planAccount), from one bulk read of the database instead of
+ * one look-up per account. Streaming: users arrive page by page; memory holds the actual state and the work.
  */
 export class RunPlanner {
   private readonly seen = new Set<string>();
@@ -59,16 +51,28 @@ export class RunPlanner {
     private readonly ctx: PlanContext & Pick<ProvisionConfig, "NAMING_RULE" | "NAME_PREFIX">,
   ) {
     let managed = 0;
-    for (const r of actual.byIamUser.values()) if (r.status !== "DELETED") managed++;
+    for (const r of actual.byIamUser.values()) if (r.status !== "DELETED" && r.status !== "DROPPED") managed++;
     this.plan = { work: [], refused: [], notes: [], unchanged: 0, managed, iamUsers: 0 };
   }
 
-  private observed(row: RegistryRow): Observed {
-    return { actualGrants: this.actual.grants.get(row.dbUsername) ?? [], accountMissing: !this.actual.dbUsers.has(row.dbUsername) };
+  /** The bulk state seen as syncUser's one-account look-up would see it. */
+  private lookup(iamUserId: string, wanted: string | undefined): AccountLookup {
+    const mine = this.actual.byIamUser.get(iamUserId) ?? null;
+    const owner = wanted ? (this.actual.byDbName.get(wanted) ?? this.claimed.get(wanted)) : undefined;
+    return {
+      mine,
+      nameOwner: owner && owner.iamUserId !== iamUserId ? owner : null,
+      dictUsers: this.actual.dbUsers,
+      roles: this.actual.roles,
+      grants: mine ? (this.actual.grants.get(mine.dbUsername) ?? []).map(grantableKey) : [],
+      registryWasMissing: this.actual.registryMissing,
+    };
   }
 
-  private record(iamUserId: string, dbUsername: string, desired: DesiredAccount | null, actual: RegistryRow | null, observed: Observed): void {
-    const p = planAccount(desired, actual, observed, this.ctx);
+  private record(iamUserId: string, desired: DesiredAccount | null, look: AccountLookup, objectCount?: number): void {
+    const dbUsername = look.mine?.dbUsername ?? desired?.dbUsername ?? "";
+    const observed = { ...observedFrom(look, desired?.dbUsername, this.ctx.managed), objectCount };
+    const p = planAccount(desired, look.mine, observed, this.ctx);
     this.plan.notes.push(...p.notes);
     if (p.refused) this.plan.refused.push({ iamUserId, dbUsername, reason: p.refused });
     else if (p.ops.length === 0) this.plan.unchanged++;
@@ -80,32 +84,20 @@ export class RunPlanner {
     this.plan.iamUsers++;
     this.seen.add(u.ocid);
     const row = this.actual.byIamUser.get(u.ocid) ?? null;
-    if (row) {
-      const actual = asObserved(row, this.actual.dbUsers.get(row.dbUsername) ?? "");
-      const desired = { iamUserId: u.ocid, iamUserName: u.userName, dbUsername: row.dbUsername, groups: u.groups, blocked: u.blocked };
-      this.record(u.ocid, row.dbUsername, desired, actual, this.observed(row));
-      return;
-    }
-    // Reconciliation creates accounts for members of mapped groups only; events may have created others.
-    if (u.groups.length === 0) return;
-    let dbUsername;
+    let desired;
     try {
-      dbUsername = dbUsernameFor(u.userName, this.ctx.NAMING_RULE, this.ctx.NAME_PREFIX);
+      desired = desiredFrom(u, u.groups, row, this.ctx);
     } catch (err) {
       if (!(err instanceof SqlValueError)) throw err;
       this.plan.refused.push({ iamUserId: u.ocid, reason: err.message });
       return;
     }
-    const owner = this.actual.byDbName.get(dbUsername) ?? this.claimed.get(dbUsername);
-    const observed: Observed = {
-      nameOwnedBy: owner && owner.iamUserId !== u.ocid ? owner : undefined,
-      foreignAccount: !owner && this.actual.dbUsers.has(dbUsername),
-    };
-    const desired: DesiredAccount = { iamUserId: u.ocid, iamUserName: u.userName, dbUsername, groups: u.groups, blocked: u.blocked };
-    if (!observed.nameOwnedBy && !observed.foreignAccount) {
-      this.claimed.set(dbUsername, { ...desired, authMode: this.ctx.ACCOUNT_AUTH === "iam" ? "IAM" : "PASSWORD", status: "PENDING" });
+    if (!desired) return;
+    const look = this.lookup(u.ocid, desired.dbUsername);
+    if (!row && !look.nameOwner && !look.roles.has(desired.dbUsername) && !look.dictUsers.has(desired.dbUsername)) {
+      this.claimed.set(desired.dbUsername, { ...desired, authMode: this.ctx.ACCOUNT_AUTH === "iam" ? "IAM" : "PASSWORD", status: "PENDING", version: 0 });
     }
-    this.record(u.ocid, dbUsername, desired, null, observed);
+    this.record(u.ocid, desired, look);
   }
 
   /** Registry rows whose IAM user is gone: those handled by the delete policy. */
@@ -115,8 +107,23 @@ export class RunPlanner {
 
   /** Plans a removed user's account; objectCount is asked by the caller when a drop is possible. */
   addRemoval(row: RegistryRow, objectCount?: number): void {
-    const actual = asObserved(row, this.actual.dbUsers.get(row.dbUsername) ?? "");
-    this.record(row.iamUserId, row.dbUsername, null, actual, { ...this.observed(row), objectCount });
+    this.record(row.iamUserId, null, this.lookup(row.iamUserId, undefined), objectCount);
+  }
+
+  /** Moves accounts whose plan grants a refused role from the work to the refusals. */
+  refuseRoles(refusals: ReadonlyMap<string, string>): void {
+    if (refusals.size === 0) return;
+    this.plan.work = this.plan.work.filter((w) => {
+      const hit = w.ops.find((op) => op.op === "grant" && op.what.kind === "role" && refusals.has(op.what.name));
+      if (!hit || hit.op !== "grant") return true;
+      this.plan.refused.push({ iamUserId: w.iamUserId, dbUsername: w.dbUsername, reason: refusals.get(hit.what.name) ?? "role refused" });
+      return false;
+    });
+  }
+
+  /** Roles the planned work grants. */
+  grantedRoles(): string[] {
+    return [...new Set(grantedRoles(this.plan.work.flatMap((w) => w.ops)))];
   }
 
   finish(): RunPlan {

@@ -12,6 +12,7 @@ import { readMemberships, readUsers } from "./desired";
 import { checkGuard, type GuardVerdict } from "./guard";
 import { RunPlanner, type AccountWork, type Refusal, type RunPlan } from "./plan-run";
 import type { ScimClient } from "./scim-client";
+import { rolePolicyFor, type RolePolicy } from "../policy/roles";
 
 export type ReconcileOutcome = "applied" | "partly_failed" | "incomplete" | "planned" | "unchanged" | "guard_tripped";
 
@@ -32,6 +33,8 @@ export interface ReconcileDeps {
   log: Logger;
   ords: OrdsClient;
   scim: ScimClient;
+  /** The transitive role check (a fresh one from the config when absent). */
+  roles?: RolePolicy;
 }
 
 /** What each kind of operation counts in the plan. */
@@ -68,6 +71,8 @@ export interface ReconcileResult {
 }
 
 const emptyCounts = (): OpCounts => ({
+  claim: 0,
+  bump: 0,
   create_user: 0,
   lock: 0,
   unlock: 0,
@@ -76,7 +81,6 @@ const emptyCounts = (): OpCounts => ({
   revoke: 0,
   registry_insert: 0,
   registry_update: 0,
-  registry_delete: 0,
 });
 
 /** The plan's statements as people may see them (passwords masked). */
@@ -116,6 +120,7 @@ export async function reconcile(deps: ReconcileDeps, o: ReconcileOptions): Promi
     o.deadline,
   );
   for (const row of removals) planner.addRemoval(row, objects.get(row.dbUsername));
+  planner.refuseRoles(await (deps.roles ?? rolePolicyFor(config)).refusals(ords, planner.grantedRoles(), o.deadline));
   const plan = planner.finish();
   if (groupsFound < config.mapping.size) {
     plan.notes.push(`${config.mapping.size - groupsFound} of the ${config.mapping.size} GROUP_ROLE_MAP groups were not found in the identity domain`);

@@ -1,14 +1,17 @@
 import { z } from "zod";
+import { iamUserNameSchema } from "../naming/boundary";
 import type { Bind, OrdsClient } from "../ords/client";
 import { OraError } from "../ords/envelope";
 import type { RegistryRow } from "../plan/ops";
 import { parseDbIdentifier } from "../sql/quote";
-import { CREATE_REGISTRY_TABLE, REGISTRY_COLUMNS, REGISTRY_TABLE } from "./table";
+import { parseDictUser, type DictUser } from "./ownership";
+import { CREATE_CHANGES_TABLE, CREATE_REGISTRY_TABLE, DICT_USER_COLUMNS, REGISTRY_COLUMNS, REGISTRY_TABLE } from "./table";
 
 const rowSchema = z.object({
   db_username: z.string().transform((s) => parseDbIdentifier(s, "registry DB_USERNAME")),
   iam_user_id: z.string(),
-  iam_user_name: z.string(),
+  // Names read back from the registry pass the same boundary as names from events and IAM.
+  iam_user_name: iamUserNameSchema,
   auth_mode: z.enum(["IAM", "PASSWORD"]),
   mapped_groups: z.string().transform((s, ctx) => {
     try {
@@ -18,7 +21,9 @@ const rowSchema = z.object({
       return z.NEVER;
     }
   }),
-  status: z.enum(["PENDING", "OPEN", "LOCKED", "DELETED"]),
+  status: z.enum(["PENDING", "OPEN", "LOCKED", "DELETED", "DROPPED"]),
+  version: z.coerce.number().int().min(0).default(0),
+  created_at: z.string().optional(),
 });
 
 export function parseRegistryRow(raw: Record<string, unknown>): RegistryRow {
@@ -30,16 +35,23 @@ export function parseRegistryRow(raw: Record<string, unknown>): RegistryRow {
     authMode: r.auth_mode,
     groups: r.mapped_groups,
     status: r.status,
+    version: r.version,
+    createdAt: r.created_at,
   };
 }
 
+/** Everything one account's plan needs from the database, read in one ORDS call. */
 export interface AccountLookup {
   /** The registry row of this IAM user. */
   mine: RegistryRow | null;
   /** Another IAM user's row holding the wanted database name. */
   nameOwner: RegistryRow | null;
-  /** The wanted database name exists in the database. */
-  dbUserExists: boolean;
+  /** DBA_USERS rows for the wanted name and for this IAM user's registered name. */
+  dictUsers: Map<string, DictUser>;
+  /** Those names that exist as roles (users and roles share one namespace). */
+  roles: Set<string>;
+  /** Grants held by this IAM user's registered account, as grantable keys (role:X, privilege:Y). */
+  grants: string[];
   /** The registry table did not exist (and was created, unless this is a dry run). */
   registryWasMissing: boolean;
 }
@@ -47,15 +59,32 @@ export interface AccountLookup {
 const ORA_TABLE_MISSING = 942;
 const ORA_NAME_IN_USE = 955;
 
-/** Creates the registry table; "already exists" is success, so concurrent first runs are harmless. */
+/** Creates the registry and change tables; "already exists" is success, so concurrent first runs are harmless. */
 export async function ensureRegistry(ords: OrdsClient, deadline: Date | null): Promise<void> {
-  const [outcome] = await ords.script([CREATE_REGISTRY_TABLE], deadline);
-  if (outcome && !outcome.ok && outcome.error.code !== ORA_NAME_IN_USE) throw outcome.error;
+  const outcomes = await ords.script([CREATE_REGISTRY_TABLE, CREATE_CHANGES_TABLE], deadline, { onError: "continue" });
+  for (const o of outcomes) if ("error" in o && o.error.code !== ORA_NAME_IN_USE) throw o.error;
+}
+
+const MINE = `(SELECT DB_USERNAME FROM ${REGISTRY_TABLE} WHERE IAM_USER_ID = :iam_user_id)`;
+
+function lookupSql(withRegistry: boolean): string[] {
+  const orMine = (col: string) => (withRegistry ? ` OR ${col} IN ${MINE}` : "");
+  const sqls = [
+    `SELECT ${DICT_USER_COLUMNS} FROM DBA_USERS WHERE USERNAME = :db_username${orMine("USERNAME")}`,
+    `SELECT ROLE FROM DBA_ROLES WHERE ROLE = :db_username${orMine("ROLE")}`,
+  ];
+  if (!withRegistry) return sqls;
+  return [
+    `SELECT ${REGISTRY_COLUMNS} FROM ${REGISTRY_TABLE} WHERE IAM_USER_ID = :iam_user_id OR DB_USERNAME = :db_username`,
+    ...sqls,
+    `SELECT GRANTEE, GRANTED_ROLE FROM DBA_ROLE_PRIVS WHERE GRANTEE IN ${MINE}`,
+    `SELECT GRANTEE, PRIVILEGE FROM DBA_SYS_PRIVS WHERE GRANTEE IN ${MINE}`,
+  ];
 }
 
 /**
- * One call: the registry rows for this IAM user or the wanted name, and whether that name exists in the
- * database. A missing registry is created on first use (never in a dry run).
+ * One call: the registry rows for this IAM user or the wanted name, the dictionary's view of both names
+ * (users, roles) and the account's grants. A missing registry is created on first use (never in a dry run).
  */
 export async function lookupAccount(
   ords: OrdsClient,
@@ -67,29 +96,37 @@ export async function lookupAccount(
     { name: "iam_user_id", data_type: "VARCHAR2", value: key.iamUserId },
     { name: "db_username", data_type: "VARCHAR2", value: key.dbUsername ?? "" },
   ];
-  const sqls = [
-    `SELECT ${REGISTRY_COLUMNS} FROM ${REGISTRY_TABLE} WHERE IAM_USER_ID = :iam_user_id OR DB_USERNAME = :db_username`,
-    `SELECT USERNAME FROM DBA_USERS WHERE USERNAME = :db_username`,
-  ];
   let registryWasMissing = false;
   let results;
   try {
-    results = await ords.queries(sqls, binds, deadline);
+    results = await ords.queries(lookupSql(true), binds, deadline);
   } catch (err) {
     if (!(err instanceof OraError) || err.code !== ORA_TABLE_MISSING) throw err;
     registryWasMissing = true;
     if (opts.dryRun) {
-      results = [{ rows: [], hasMore: false }, ...(await ords.queries(sqls.slice(1), binds.slice(1), deadline))];
+      const [users, roles] = await ords.queries(lookupSql(false), binds.slice(1), deadline);
+      results = [{ rows: [], hasMore: false }, users, roles, { rows: [], hasMore: false }, { rows: [], hasMore: false }];
     } else {
       await ensureRegistry(ords, deadline);
-      results = await ords.queries(sqls, binds, deadline);
+      results = await ords.queries(lookupSql(true), binds, deadline);
     }
   }
-  const rows = (results[0]?.rows ?? []).map(parseRegistryRow);
+  const [reg, users, roles, rolePrivs, sysPrivs] = results;
+  const rows = (reg?.rows ?? []).map(parseRegistryRow);
+  const dictUsers = new Map<string, DictUser>();
+  for (const raw of users?.rows ?? []) {
+    const u = parseDictUser(raw);
+    dictUsers.set(u.username, u);
+  }
   return {
     mine: rows.find((r) => r.iamUserId === key.iamUserId) ?? null,
     nameOwner: rows.find((r) => r.iamUserId !== key.iamUserId && r.dbUsername === key.dbUsername) ?? null,
-    dbUserExists: (results[1]?.rows.length ?? 0) > 0,
+    dictUsers,
+    roles: new Set((roles?.rows ?? []).map((r) => String(r.role))),
+    grants: [
+      ...(rolePrivs?.rows ?? []).map((r) => `role:${String(r.granted_role)}`),
+      ...(sysPrivs?.rows ?? []).map((r) => `privilege:${String(r.privilege)}`),
+    ],
     registryWasMissing,
   };
 }

@@ -1,10 +1,11 @@
 import { createAuditSink, type AuditSink } from "../audit";
 import { loadConfig, type ProvisionConfig } from "../config/load";
-import { createIdentityLookup, type IdentityLookup } from "../identity";
 import { createLogger, type Logger } from "../log/logger";
 import { TokenSource } from "../oauth/token-source";
 import type { OrdsClient } from "../ords/client";
 import { ordsClientFromSecret } from "../ords/from-secret";
+import { createUserStateReader, type UserStateReader } from "../identity/user-state";
+import { rolePolicyFor, type RolePolicy } from "../policy/roles";
 import { createSecretReader, type SecretReader } from "../secrets";
 
 
@@ -13,7 +14,10 @@ export interface Services {
   config: ProvisionConfig;
   log: Logger;
   secrets: SecretReader;
-  identity: IdentityLookup;
+  /** The user's current state, read fresh for every sync (never cached across the change an event announces). */
+  reader: UserStateReader;
+  /** Mapped roles' transitive check, cached for CACHE_TTL_SECONDS. */
+  roles: RolePolicy;
   audit?: AuditSink;
   /** An ORDS client with current credentials (secret re-read once its cache lifetime ends). */
   ords(): Promise<OrdsClient>;
@@ -26,7 +30,14 @@ let cached: { key: string; services: Services } | undefined;
 function build(config: ProvisionConfig): Services {
   const log = createLogger(config.LOG_LEVEL);
   const secrets = createSecretReader({ endpoint: config.OCI_SECRETS_ENDPOINT, ttlSeconds: config.CACHE_TTL_SECONDS, log });
-  const identity = createIdentityLookup({ endpoint: config.OCI_IDENTITY_ENDPOINT, domainUrl: config.IDENTITY_DOMAIN_URL, log });
+  const region = process.env.OCI_RESOURCE_PRINCIPAL_REGION ?? "";
+  const reader = createUserStateReader({
+    domainUrl: config.IDENTITY_DOMAIN_URL,
+    iamEndpoint: config.OCI_IDENTITY_ENDPOINT ?? `https://identity.${region}.oci.oraclecloud.com`,
+    log,
+    groupTtlMs: Math.min(config.CACHE_TTL_SECONDS, 60) * 1000,
+  });
+  const roles = rolePolicyFor(config);
   const audit = config.AUDIT_BUCKET
     ? createAuditSink({ bucket: config.AUDIT_BUCKET, namespace: config.AUDIT_NAMESPACE, endpoint: config.OCI_OBJECTSTORAGE_ENDPOINT, log })
     : undefined;
@@ -39,7 +50,8 @@ function build(config: ProvisionConfig): Services {
     config,
     log,
     secrets,
-    identity,
+    reader,
+    roles,
     audit,
     async ords() {
       const text = await secrets.read(config.ORDS_SECRET_OCID);
@@ -57,6 +69,7 @@ function build(config: ProvisionConfig): Services {
       return {
         oauthToken: [...tokens.values()].reduce((n, t) => n + t.requests, 0),
         ordsSql: sqlCallsOfOldClients + (client?.ords.sqlCalls ?? 0),
+        identity: reader.calls,
       };
     },
   };

@@ -8,6 +8,10 @@ declare const brand: unique symbol;
 /** A database user or role name that passed validation: upper-case Oracle identifier, ≤128 bytes. */
 export type DbIdentifier = string & { readonly [brand]: "DbIdentifier" };
 
+/** C0 and C1 controls, DEL, and the Unicode line and paragraph separators (line breaks to JavaScript). */
+// eslint-disable-next-line no-control-regex
+export const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
 const IDENTIFIER = /^[A-Z][A-Z0-9_$#]*$/;
 /** Accounts and roles the product refuses to name, whatever a rule or mapping produces. */
 const RESERVED_NAMES = new Set(["SYS", "SYSTEM", "ADMIN", "PUBLIC", "XDB", "AUDSYS", "DBSNMP", "GGADMIN", "ORDS_METADATA", "ORDS_PUBLIC_USER", "APEX_PUBLIC_USER"]);
@@ -46,8 +50,9 @@ export function privilegeKeywords(privilege: string): string {
  * refuses what no literal of ours may hold (NUL, control characters, over-long text).
  */
 export function stringLiteral(value: string, maxBytes = 4000): string {
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw new SqlValueError("text for SQL contains control characters");
+  if (UNSAFE_TEXT.test(value)) throw new SqlValueError("text for SQL contains control or line-separator characters");
+  // Scripts run with SET DEFINE OFF; refusing & as well means no literal depends on that setting.
+  if (value.includes("&")) throw new SqlValueError("text for SQL contains &");
   if (Buffer.byteLength(value, "utf8") > maxBytes) throw new SqlValueError(`text for SQL is longer than ${maxBytes} bytes`);
   return `'${value.replace(/'/g, "''")}'`;
 }

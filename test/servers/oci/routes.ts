@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { GroupState, IdentityStore, ObjectStore, SecretStore, UserState } from "./state";
+import type { GroupState, IdentityStore, Membership, ObjectStore, SecretStore, UserState } from "./state";
 
 /** What a handler answers; the server adds opc-request-id and serialises json. */
 export interface Reply {
@@ -45,7 +45,19 @@ function listResponse(resources: unknown[]): Reply {
   };
 }
 
-function scimUser(u: UserState, base: string): unknown {
+/** `attributes=groups` (comma-separated, case-insensitive) asks for the request-only `groups` attribute. */
+const wantsGroups = (url: URL) => (url.searchParams.get("attributes") ?? "").split(",").some((a) => a.trim().toLowerCase() === "groups");
+
+/** A user's `groups` as an identity domain returns them: value (SCIM id), display, $ref, ocid, type. */
+function scimGroupsOf(u: UserState, identity: IdentityStore, base: string): unknown[] {
+  return identity.readMemberships(u.id).flatMap((m) => {
+    const g = identity.groups.get(m.groupId);
+    if (!g) return [];
+    return [{ value: g.scimId, display: g.name, $ref: `${base}/admin/v1/Groups/${g.scimId}`, ocid: g.id, membershipOcid: m.id, type: "direct", nonUniqueDisplay: g.name }];
+  });
+}
+
+function scimUser(u: UserState, base: string, groups?: unknown[]): unknown {
   return {
     schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", USER_STATE],
     id: u.scimId,
@@ -54,6 +66,7 @@ function scimUser(u: UserState, base: string): unknown {
     active: u.active,
     ...(u.email ? { emails: [{ value: u.email, type: "work", primary: true }] } : {}),
     [USER_STATE]: { locked: { on: u.blocked } },
+    ...(groups ? { groups } : {}),
     meta: { resourceType: "User", created: u.created.toISOString(), location: `${base}/admin/v1/Users/${u.scimId}` },
   };
 }
@@ -130,7 +143,7 @@ export function ociRoutes(s: { secrets: SecretStore; objects: ObjectStore; ident
       path: /^\/20160918\/users\/([^/?]+)$/,
       bodySigned: true,
       handle: (m) => {
-        const u = s.identity.users.get(decodeURIComponent(m[1]));
+        const u = s.identity.readUser(decodeURIComponent(m[1]));
         if (!u) return notAuthorizedOrNotFound();
         const inactive = !u.active || u.blocked;
         return {
@@ -186,7 +199,43 @@ export function ociRoutes(s: { secrets: SecretStore; objects: ObjectStore; ident
         if ("status" in f) return f;
         const key = (u: UserState) => (f.attr === "ocid" ? u.id : f.attr === "id" ? u.scimId : u.name.toLowerCase());
         const want = f.attr === "userName" ? f.value.toLowerCase() : f.value;
-        return listResponse([...s.identity.users.values()].filter((u) => key(u) === want).map((u) => scimUser(u, url.origin)));
+        const hits = [...s.identity.users.values()].filter((u) => key(u) === want && s.identity.readUser(u.id));
+        return listResponse(hits.map((u) => scimUser(u, url.origin, wantsGroups(url) ? scimGroupsOf(u, s.identity, url.origin) : undefined)));
+      },
+    },
+    {
+      op: "domains.getUser",
+      method: "GET",
+      path: /^\/admin\/v1\/Users\/([^/?]+)$/,
+      bodySigned: true,
+      handle: (m, { url }) => {
+        // The SCIM id, as the identity domain keys /Users/{id} (an OCID there is an unknown id).
+        const id = decodeURIComponent(m[1]);
+        const u = [...s.identity.users.values()].find((x) => x.scimId === id);
+        if (!u || !s.identity.readUser(u.id)) return { status: 404, json: { schemas: [SCIM_ERROR], status: "404", detail: `Resource ${id} not found.` } };
+        return { status: 200, json: scimUser(u, url.origin, wantsGroups(url) ? scimGroupsOf(u, s.identity, url.origin) : undefined) };
+      },
+    },
+    {
+      op: "identity.listUserGroupMemberships",
+      method: "GET",
+      path: /^\/20160918\/userGroupMemberships\/?$/,
+      bodySigned: true,
+      handle: (_m, { url }) => {
+        const q = url.searchParams;
+        if (!q.get("compartmentId")) return ociError(400, "MissingParameter", "compartmentId is required");
+        if (q.get("compartmentId") !== s.tenancyId) return notAuthorizedOrNotFound();
+        const userId = q.get("userId");
+        const groupId = q.get("groupId");
+        if (!userId && !groupId) return ociError(400, "MissingParameter", "userId or groupId is required");
+        const all: Membership[] = userId
+          ? s.identity.users.has(userId) ? s.identity.readMemberships(userId) : []
+          : [...s.identity.users.keys()].flatMap((uid) => s.identity.readMemberships(uid));
+        const hits = all.filter((m) => !groupId || m.groupId === groupId);
+        return {
+          status: 200,
+          json: hits.map((m) => ({ id: m.id, compartmentId: s.tenancyId, groupId: m.groupId, userId: m.userId, timeCreated: m.created.toISOString(), lifecycleState: "ACTIVE", inactiveStatus: null })),
+        };
       },
     },
     {

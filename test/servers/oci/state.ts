@@ -84,19 +84,94 @@ export type GroupState = Required<GroupSeed> & { created: Date };
 
 const scimId = () => randomUUID().replace(/-/g, "");
 
-/** IAM users and groups, served by both the legacy IAM API and the identity domain SCIM API. */
+/**
+ * Eventual consistency of the identity domain's read side: a user or a membership made while this is set
+ * stays invisible to reads until it has been asked for `reads` times and `ms` have passed (both, when both
+ * are set). The write itself is immediate; only the API answers lag, as right after an IAM event.
+ */
+export interface Lag {
+  reads?: number;
+  ms?: number;
+}
+
+interface Pending {
+  readsLeft: number;
+  until: number;
+}
+
+export interface Membership {
+  /** Legacy IAM membership OCID (`ocid1.groupmembership…`). */
+  id: string;
+  userId: string;
+  groupId: string;
+  created: Date;
+}
+
+/** IAM users, groups and memberships, served by both the legacy IAM API and the identity domain SCIM API. */
 export class IdentityStore {
   readonly users = new Map<string, UserState>();
   readonly groups = new Map<string, GroupState>();
+  /** user OCID → group OCID → membership. */
+  readonly memberships = new Map<string, Map<string, Membership>>();
+  /** Lag applied to users and memberships made from now on; undefined: reads see writes at once. */
+  lag: Lag | undefined;
+  private readonly pending = new Map<string, Pending>();
+
   addUser(u: UserSeed): UserState {
     const state: UserState = { scimId: scimId(), active: true, blocked: false, ...u, created: new Date() };
     this.users.set(u.id, state);
+    this.delay(`u:${u.id}`);
     return state;
   }
   addGroup(g: GroupSeed): GroupState {
     const state: GroupState = { scimId: scimId(), ...g, created: new Date() };
     this.groups.set(g.id, state);
     return state;
+  }
+  /** Deletes the user and their memberships (OCIDs are never reused). */
+  deleteUser(id: string): void {
+    this.users.delete(id);
+    this.memberships.delete(id);
+  }
+  addMember(groupId: string, userId: string): Membership {
+    if (!this.users.has(userId) || !this.groups.has(groupId)) throw new Error(`addMember: unknown user ${userId} or group ${groupId}`);
+    let of = this.memberships.get(userId);
+    if (!of) this.memberships.set(userId, (of = new Map()));
+    const existing = of.get(groupId);
+    if (existing) return existing;
+    const m: Membership = { id: `ocid1.groupmembership.oc1..${randomUUID().replace(/-/g, "")}`, userId, groupId, created: new Date() };
+    of.set(groupId, m);
+    this.delay(`m:${userId}:${groupId}`);
+    return m;
+  }
+  removeMember(groupId: string, userId: string): void {
+    this.memberships.get(userId)?.delete(groupId);
+  }
+
+  /** The user as a read sees it now (counts the read against any lag). */
+  readUser(id: string): UserState | undefined {
+    const u = this.users.get(id);
+    return u && this.visible(`u:${id}`) ? u : undefined;
+  }
+  /** The user's memberships as a read sees them now. */
+  readMemberships(userId: string): Membership[] {
+    return [...(this.memberships.get(userId)?.values() ?? [])].filter((m) => this.visible(`m:${userId}:${m.groupId}`));
+  }
+
+  private delay(key: string): void {
+    if (!this.lag) return;
+    this.pending.set(key, { readsLeft: this.lag.reads ?? 0, until: Date.now() + (this.lag.ms ?? 0) });
+  }
+
+  private visible(key: string): boolean {
+    const p = this.pending.get(key);
+    if (!p) return true;
+    if (p.readsLeft <= 0 && Date.now() >= p.until) {
+      this.pending.delete(key);
+      return true;
+    }
+    p.readsLeft--;
+    return false;
   }
 }
 

@@ -9,9 +9,11 @@ export type FaultSpec = {
   /** Wait this long before answering (or before the status/drop below). */
   delayMs?: number;
 } & (
-  | { status: 429 | 500 | 502 | 503 | 504; retryAfterSeconds?: number; drop?: never }
-  | { drop: true; status?: never; retryAfterSeconds?: never }
-  | { status?: never; drop?: never; retryAfterSeconds?: never }
+  | { status: 429 | 500 | 502 | 503 | 504; retryAfterSeconds?: number; drop?: never; dropReply?: never }
+  | { drop: true; status?: never; retryAfterSeconds?: never; dropReply?: never }
+  /** The ambiguous commit: the script runs and commits, then the connection drops instead of the answer. */
+  | { dropReply: true; status?: never; drop?: never; retryAfterSeconds?: never }
+  | { status?: never; drop?: never; retryAfterSeconds?: never; dropReply?: never }
 );
 
 /** What the HTTP layer does with one request. */
@@ -20,6 +22,7 @@ export interface Fault {
   status?: number;
   retryAfterSeconds?: number;
   drop: boolean;
+  dropReply: boolean;
 }
 
 /** Queue of faults applied, in order, to the next matching requests. */
@@ -50,6 +53,6 @@ export class FaultInjector {
     const entry = this.queue[i];
     if (--entry.left === 0) this.queue.splice(i, 1);
     const { spec } = entry;
-    return { delayMs: spec.delayMs ?? 0, status: spec.status, retryAfterSeconds: spec.retryAfterSeconds, drop: spec.drop === true };
+    return { delayMs: spec.delayMs ?? 0, status: spec.status, retryAfterSeconds: spec.retryAfterSeconds, drop: spec.drop === true, dropReply: spec.dropReply === true };
   }
 }

@@ -10,14 +10,22 @@
  *
  * Assumptions where public material is silent (documented so clients do not over-fit):
  * - A failing statement still answers HTTP 200; its item carries errorCode etc. The script goes on with the
- *   next statement (SQLcl's default WHENEVER SQLERROR CONTINUE).
- * - Autocommit: every statement commits on success; COMMIT/ROLLBACK are accepted and do nothing.
+ *   next statement (SQLcl's default WHENEVER SQLERROR CONTINUE) unless `WHENEVER SQLERROR EXIT …` stopped it:
+ *   then the failing statement's item is the last one.
+ * - Each request is one database session (engine/session.ts). Requests run concurrently and their statements
+ *   interleave (one event-loop turn, or `statementPauseMs`, before each statement). DML holds row locks until
+ *   COMMIT/ROLLBACK; DDL commits before and after itself; others read the last committed row; a writer (and
+ *   SELECT … FOR UPDATE) waits for a locked row and re-runs its statement, NOWAIT answers ORA-00054, a wait
+ *   cycle ORA-00060. The open transaction commits when the script ends (as SQLcl's EXIT).
+ * - SQL*Plus line commands (SET …, WHENEVER SQLERROR, DEFINE/UNDEFINE) answer an item with statementType
+ *   "sqlplus" and no response lines. Substitution (`&name`) is on until SET DEFINE OFF (sql/sqlplus.ts).
+ * - PL/SQL: the anonymous-block subset in engine/plsql.ts; anything else is ORA-06550.
  * - Auth failures answer 401 with ORDS' problem+json body ({code,title,message,type,instance}); the token
  *   endpoint answers RFC 6749 bodies ({"error":"invalid_client"} 401, {"error":"unsupported_grant_type"} 400).
  * - Basic auth is accepted for the schema's own database user only (the admin option), checked against the
  *   live dictionary: ALTER USER ADMIN ACCOUNT LOCK locks the service out, as on a real database.
  * - errorLine/errorColumn are relative to the statement (line 1 = its first line).
- * - PL/SQL blocks are cut like SQLcl (end at `/` on its own line) and rejected with ORA-00900.
+ * - PL/SQL blocks are cut like SQLcl (end at `/` on its own line).
  * - A statement that does not parse gets a statementType from its first word; "other" when unknown.
  * - Feedback lines follow SQL*Plus as in ORDS' documented samples ("\nUser created.\n\n", "\n1 row created.\n\n"),
  *   not newer SQLcl's "User X created."; an error item has SQLcl's "Error starting at line" text and no result.
@@ -35,7 +43,8 @@ import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { OrdsDatabase } from "./engine/database";
 import { dictionaryViews } from "./engine/dictionary";
-import { runScript, type ScriptRequest } from "./engine/run-script";
+import { runScript, type ResponseItem, type ScriptRequest } from "./engine/run-script";
+import { Session } from "./engine/session";
 import { FaultInjector, type Fault } from "./faults";
 import { OraError } from "./sql/ora-error";
 import { sendJson, sendOAuthError, sendOrdsError } from "./http-errors";
@@ -57,6 +66,8 @@ export interface OrdsServerOptions {
   /** Default 3600. */
   tokenLifetimeSeconds?: number;
   seed?: (db: OrdsDatabase) => void;
+  /** Pause before every statement (default: one event-loop turn), so concurrent scripts overlap more. */
+  statementPauseMs?: number;
 }
 
 export interface OrdsStats {
@@ -124,7 +135,7 @@ export async function startOrdsServer(opts: OrdsServerOptions = {}): Promise<Ord
     const body = await readBody(req);
     if (body === undefined) return sendOrdsError(res, 413, `request body exceeds ${MAX_BODY_BYTES} bytes`);
     if (endpoint === "token") return token(req, res, body);
-    return sql(req, res, body);
+    return sql(req, res, body, fault);
   };
 
   const token = (req: IncomingMessage, res: ServerResponse, body: string): void => {
@@ -141,12 +152,21 @@ export async function startOrdsServer(opts: OrdsServerOptions = {}): Promise<Ord
     sendJson(res, 200, issued, { "Cache-Control": "no-store" });
   };
 
-  const sql = (req: IncomingMessage, res: ServerResponse, body: string): void => {
+  const sql = async (req: IncomingMessage, res: ServerResponse, body: string, fault: Fault | undefined): Promise<void> => {
     if (!authorised(req.headers.authorization)) return sendOrdsError(res, 401);
     const parsed = parseSqlRequest(mediaType(req), body);
     if (typeof parsed === "string") return sendOrdsError(res, 400, parsed);
-    const items = runScript(parsed, db, views);
+    const session = new Session();
+    let items: ResponseItem[];
+    try {
+      items = await runScript(parsed, { db, views, session, pauseMs: opts.statementPauseMs });
+    } catch (e) {
+      session.rollback();
+      throw e;
+    }
     stats.statements += items.length;
+    // The ambiguous commit: everything ran and committed, then the connection drops before the answer.
+    if (fault?.dropReply) return void req.socket.destroy();
     sendJson(res, 200, { env: { defaultTimeZone: "UTC" }, items });
   };
 

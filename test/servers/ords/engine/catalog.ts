@@ -41,6 +41,22 @@ export const SYSTEM_PRIVILEGES: ReadonlyArray<string> = [
   "DEBUG CONNECT SESSION",
   "EXECUTE ANY PROCEDURE",
   "SET CONTAINER",
+  "ALTER SYSTEM",
+  "ALTER DATABASE",
+  "ALTER ANY TABLE",
+  "DROP ANY TABLE",
+  "DELETE ANY TABLE",
+  "INSERT ANY TABLE",
+  "UPDATE ANY TABLE",
+  "CREATE ANY PROCEDURE",
+  "ALTER ANY ROLE",
+  "GRANT ANY OBJECT PRIVILEGE",
+  "ADMINISTER DATABASE TRIGGER",
+  "BECOME USER",
+  "EXEMPT ACCESS POLICY",
+  "INHERIT ANY PRIVILEGES",
+  "AUDIT ANY",
+  "ANALYZE ANY",
 ];
 
 /** Roles with `oracleMaintained`, and the privileges/roles granted to them. */
@@ -51,10 +67,25 @@ export const DEFAULT_ROLES: ReadonlyArray<{ name: string; oracleMaintained: bool
     oracleMaintained: true,
     grants: ["CREATE TABLE", "CREATE SEQUENCE", "CREATE PROCEDURE", "CREATE TRIGGER", "CREATE TYPE"],
   },
-  { name: "SELECT_CATALOG_ROLE", oracleMaintained: true, grants: [] },
-  { name: "EXECUTE_CATALOG_ROLE", oracleMaintained: true, grants: [] },
-  { name: "DBA", oracleMaintained: true, grants: ["SELECT_CATALOG_ROLE", ...SYSTEM_PRIVILEGES.filter((p) => p !== "SET CONTAINER")] },
-  { name: "PDB_DBA", oracleMaintained: true, grants: ["CONNECT", "CREATE SESSION", "CREATE ROLE", "CREATE USER"] },
+  { name: "HS_ADMIN_SELECT_ROLE", oracleMaintained: true, grants: [] },
+  { name: "HS_ADMIN_EXECUTE_ROLE", oracleMaintained: true, grants: [] },
+  { name: "SELECT_CATALOG_ROLE", oracleMaintained: true, grants: ["HS_ADMIN_SELECT_ROLE"] },
+  // Real contents: EXECUTE on DBMS_* packages (object grants, not modelled) plus HS_ADMIN_EXECUTE_ROLE.
+  { name: "EXECUTE_CATALOG_ROLE", oracleMaintained: true, grants: ["HS_ADMIN_EXECUTE_ROLE"] },
+  { name: "EXP_FULL_DATABASE", oracleMaintained: true, grants: ["SELECT_CATALOG_ROLE", "EXECUTE_CATALOG_ROLE", "CREATE SESSION", "CREATE TABLE", "SELECT ANY TABLE"] },
+  { name: "IMP_FULL_DATABASE", oracleMaintained: true, grants: ["SELECT_CATALOG_ROLE", "EXECUTE_CATALOG_ROLE", "CREATE ANY TABLE", "DROP ANY TABLE", "BECOME USER", "CREATE USER", "ALTER USER", "DROP USER"] },
+  { name: "DATAPUMP_EXP_FULL_DATABASE", oracleMaintained: true, grants: ["EXP_FULL_DATABASE"] },
+  { name: "DATAPUMP_IMP_FULL_DATABASE", oracleMaintained: true, grants: ["EXP_FULL_DATABASE", "IMP_FULL_DATABASE"] },
+  {
+    name: "DBA",
+    oracleMaintained: true,
+    grants: [
+      "SELECT_CATALOG_ROLE", "EXECUTE_CATALOG_ROLE", "EXP_FULL_DATABASE", "IMP_FULL_DATABASE", "DATAPUMP_EXP_FULL_DATABASE", "DATAPUMP_IMP_FULL_DATABASE",
+      ...SYSTEM_PRIVILEGES.filter((p) => p !== "SET CONTAINER"),
+    ],
+  },
+  // ADB's PDB_DBA: administration through CREATE USER/ROLE and GRANT ANY … (what ADMIN holds on ADB).
+  { name: "PDB_DBA", oracleMaintained: true, grants: ["CONNECT", "CREATE SESSION", "CREATE ROLE", "CREATE USER", "ALTER USER", "DROP USER", "GRANT ANY ROLE", "GRANT ANY PRIVILEGE"] },
   { name: "SODA_APP", oracleMaintained: true, grants: [] },
   // ADB creates these at provisioning; they are not part of the Oracle catalog (assumption: not maintained).
   { name: "DWROLE", oracleMaintained: false, grants: ["CONNECT", "RESOURCE", "CREATE VIEW", "CREATE SYNONYM"] },

@@ -364,7 +364,11 @@ export class OrdsDatabase {
   }
 
   private applyGrant(privileges: PrivilegeRef[], grantees: string[], adminOption: boolean): void {
-    const resolved = privileges.map((p) => this.resolvePrivilege(p));
+    // GRANT ALL PRIVILEGES: every system privilege (Oracle's shorthand, still accepted).
+    const expanded = privileges.flatMap((p) =>
+      p.phrase && !p.quoted && p.name === "ALL PRIVILEGES" ? [...this.sysPrivileges].map((name) => ({ name, phrase: true, quoted: false })) : [p],
+    );
+    const resolved = expanded.map((p) => this.resolvePrivilege(p));
     for (const g of grantees) this.requireGrantee(g);
     for (const g of grantees) {
       for (const p of resolved) {

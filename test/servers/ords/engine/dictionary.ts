@@ -30,6 +30,15 @@ export function dictionaryViews(db: OrdsDatabase): Map<string, Relation> {
     () => mapIter(db.sysPrivRows(), (g) => sysPrivRow(g.grantee, g.privilege, g.adminOption)), {
       GRANTEE: (v) => (typeof v === "string" ? [...(db.sysPrivGrantsOf(v) ?? new Map<string, boolean>())].map(([p, admin]) => sysPrivRow(v, p, admin)) : []),
     }),
+    // Grants to roles only (Oracle's ROLE_* views; ADMIN's SELECT ANY DICTIONARY shows every role's).
+    view("ROLE_ROLE_PRIVS", [col("ROLE", "VARCHAR2", 128), col("GRANTED_ROLE", "VARCHAR2", 128), col("ADMIN_OPTION", "VARCHAR2", 3), col("COMMON", "VARCHAR2", 3), col("INHERITED", "VARCHAR2", 3)],
+    () => filterIter(db.roleGrantRows(), (g) => db.role(g.grantee) !== undefined, (g) => roleRolePrivRow(g.grantee, g.role, g.adminOption, db)), {
+      ROLE: (v) => (typeof v === "string" && db.role(v) ? [...(db.roleGrantsOf(v) ?? new Map<string, boolean>())].map(([role, admin]) => roleRolePrivRow(v, role, admin, db)) : []),
+    }),
+    view("ROLE_SYS_PRIVS", [col("ROLE", "VARCHAR2", 128), col("PRIVILEGE", "VARCHAR2", 40), col("ADMIN_OPTION", "VARCHAR2", 3), col("COMMON", "VARCHAR2", 3), col("INHERITED", "VARCHAR2", 3)],
+    () => filterIter(db.sysPrivRows(), (g) => db.role(g.grantee) !== undefined, (g) => roleSysPrivRow(g.grantee, g.privilege, g.adminOption, db)), {
+      ROLE: (v) => (typeof v === "string" && db.role(v) ? [...(db.sysPrivGrantsOf(v) ?? new Map<string, boolean>())].map(([p, admin]) => roleSysPrivRow(v, p, admin, db)) : []),
+    }),
     view("DBA_OBJECTS", [col("OWNER", "VARCHAR2", 128), col("OBJECT_NAME", "VARCHAR2", 128), col("OBJECT_ID", "NUMBER", 0), col("OBJECT_TYPE", "VARCHAR2", 23), col("CREATED", "DATE", 0, false), col("STATUS", "VARCHAR2", 7)],
     () => mapIter(db.allObjects(), objectRow), {
       OWNER: (v) => (typeof v === "string" ? db.objectsOf(v).map(objectRow) : []),
@@ -57,6 +66,10 @@ function col(name: string, type: ColumnType, precision: number, nullable = true)
 
 function* mapIter<T>(it: Iterable<T>, f: (t: T) => Row): IterableIterator<Row> {
   for (const t of it) yield f(t);
+}
+
+function* filterIter<T>(it: Iterable<T>, keep: (t: T) => boolean, f: (t: T) => Row): IterableIterator<Row> {
+  for (const t of it) if (keep(t)) yield f(t);
 }
 
 function one<T>(t: T | undefined, f: (t: T) => Row): Row[] {
@@ -89,6 +102,19 @@ function rolePrivRow(grantee: string, role: string, admin: boolean): Row {
 
 function sysPrivRow(grantee: string, privilege: string, admin: boolean): Row {
   return { GRANTEE: grantee, PRIVILEGE: privilege, ADMIN_OPTION: admin ? "YES" : "NO" };
+}
+
+/** COMMON/INHERITED: grants among Oracle-maintained roles come from the root container, as in a PDB. */
+function common(role: string, db: OrdsDatabase): string {
+  return db.role(role)?.oracleMaintained ? "YES" : "NO";
+}
+
+function roleRolePrivRow(role: string, granted: string, admin: boolean, db: OrdsDatabase): Row {
+  return { ROLE: role, GRANTED_ROLE: granted, ADMIN_OPTION: admin ? "YES" : "NO", COMMON: common(role, db), INHERITED: common(role, db) };
+}
+
+function roleSysPrivRow(role: string, privilege: string, admin: boolean, db: OrdsDatabase): Row {
+  return { ROLE: role, PRIVILEGE: privilege, ADMIN_OPTION: admin ? "YES" : "NO", COMMON: common(role, db), INHERITED: common(role, db) };
 }
 
 function objectRow(o: DbObject): Row {

@@ -36,6 +36,12 @@ export function evalExpr(e: Expr, ctx: EvalContext): Value {
       const v = evalExpr(e.e, ctx);
       return v === null ? null : -toNumber(v);
     }
+    case "arith": {
+      const a = evalExpr(e.a, ctx);
+      const b = evalExpr(e.b, ctx);
+      if (a === null || b === null) return null;
+      return e.op === "+" ? toNumber(a) + toNumber(b) : toNumber(a) - toNumber(b);
+    }
     case "concat": {
       const a = evalExpr(e.a, ctx);
       const b = evalExpr(e.b, ctx);

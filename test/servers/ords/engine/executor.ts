@@ -4,6 +4,7 @@ import type { OrdsDatabase } from "./database";
 import { evalCond, evalExpr, type EvalContext, type Row } from "./eval";
 import { candidates, checkColumns, checkCondColumns, runSelect, subqueryRunner, type QueryEnv, type QueryResult } from "./query";
 import type { Relation } from "./relation";
+import { LockWait, type Session } from "./session";
 import { Table } from "./table";
 
 export interface ExecEnv {
@@ -11,6 +12,7 @@ export interface ExecEnv {
   views: ReadonlyMap<string, Relation>;
   binds: ReadonlyMap<string, Value>;
   now: Date;
+  session: Session;
 }
 
 export interface Outcome {
@@ -64,7 +66,7 @@ export function execute(s: Statement, env: ExecEnv): Outcome {
         if (values.has(c)) throw new OraError(957);
         values.set(c, evalExpr(s.values[i], ctx));
       });
-      t.insert(values, ctx);
+      t.insert(values, ctx, env.session);
       return rows(1, "created");
     }
     case "update": {
@@ -76,17 +78,20 @@ export function execute(s: Statement, env: ExecEnv): Outcome {
       }
       if (s.where) checkCondColumns(s.where, known);
       const base = rowlessContext(env);
-      const targets = matching(t, s.where, base);
-      const n = t.update(targets, (row) => new Map(s.sets.map((set) => [set.column, evalExpr(set.expr, withRow(base, row))])), base);
+      const targets = matching(t, s.where, base, env.session);
+      const n = t.update(targets, (row) => new Map(s.sets.map((set) => [set.column, evalExpr(set.expr, withRow(base, row))])), base, env.session);
       return rows(n, "updated");
     }
     case "delete": {
       const t = writableTable(s.table, env);
       if (s.where) checkCondColumns(s.where, new Set(t.columns.map((c) => c.name)));
-      return rows(t.delete(matching(t, s.where, rowlessContext(env)).map(([id]) => id)), "deleted");
+      return rows(t.delete(matching(t, s.where, rowlessContext(env), env.session).map(([id]) => id), env.session), "deleted");
     }
-    case "select":
-      return { result: 0, resultSet: runSelect(s.query, queryEnv(env)) };
+    case "select": {
+      const resultSet = runSelect(s.query, queryEnv(env));
+      if (s.query.forUpdate) lockSelected(s.query.from, s.query.where, s.query.forUpdate.nowait, env);
+      return { result: 0, resultSet };
+    }
     case "commit":
       return done("Commit complete.");
     case "rollback":
@@ -102,23 +107,35 @@ export function resolve(name: ObjectName, env: ExecEnv): Relation {
   }
   const t = env.db.table(name.name, name.owner ?? env.db.schema);
   if (!t) throw new OraError(942);
-  return t;
+  return t.viewFor(env.session);
 }
 
 function writableTable(name: ObjectName, env: ExecEnv): Table {
-  const rel = resolve(name, env);
-  if (!(rel instanceof Table)) throw new OraError(1031);
-  return rel;
+  resolve(name, env);
+  const t = env.db.table(name.name, name.owner ?? env.db.schema);
+  if (!t) throw new OraError(1031);
+  return t;
+}
+
+/** FOR UPDATE: the rows the query matched stay locked; NOWAIT answers ORA-00054 instead of waiting. */
+function lockSelected(from: ObjectName, where: Cond | undefined, nowait: boolean, env: ExecEnv): void {
+  const t = writableTable(from, env);
+  try {
+    t.lockRows(matching(t, where, rowlessContext(env), env.session).map(([id]) => id), env.session);
+  } catch (e) {
+    if (e instanceof LockWait && nowait) throw new OraError(54);
+    throw e;
+  }
 }
 
 function queryEnv(env: ExecEnv): QueryEnv {
   return { resolve: (n) => resolve(n, env), binds: env.binds, now: env.now };
 }
 
-/** Rows an UPDATE/DELETE touches, found through a key index when WHERE pins one. */
-function matching(t: Table, where: Cond | undefined, base: EvalContext): Array<[number, Row]> {
+/** Rows an UPDATE/DELETE touches (as the session sees them), found through a key index when WHERE pins one. */
+function matching(t: Table, where: Cond | undefined, base: EvalContext, session: Session): Array<[number, Row]> {
   const out: Array<[number, Row]> = [];
-  for (const row of candidates(t, where, base)) {
+  for (const row of candidates(t.viewFor(session), where, base)) {
     if (!where || evalCond(where, withRow(base, row)) === true) out.push([t.idOf(row) as number, row]);
   }
   return out;

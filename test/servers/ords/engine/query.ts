@@ -167,6 +167,7 @@ export function checkColumns(e: Expr, known: ReadonlySet<string>, aliases: strin
     case "neg":
       return checkColumns(e.k === "fn" ? e.arg : e.e, known);
     case "concat":
+    case "arith":
       checkColumns(e.a, known);
       return checkColumns(e.b, known);
     default:

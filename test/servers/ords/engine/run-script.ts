@@ -5,7 +5,10 @@ import { parseStatement } from "../sql/parser";
 import { splitScript, type ScriptStatement } from "../sql/script";
 import type { OrdsDatabase } from "./database";
 import { toDate, toNumber } from "./eval";
-import { execute } from "./executor";
+import { execute, type ExecEnv, type Outcome } from "./executor";
+import { runBlock } from "./plsql";
+import { LockWait, type Session } from "./session";
+import { CONTINUE, substitute, whenever, type OnSqlError } from "../sql/sqlplus";
 import type { QueryResult } from "./query";
 import type { Relation } from "./relation";
 
@@ -46,41 +49,94 @@ export interface ResponseItem {
   errorDetails?: string;
 }
 
+export interface ScriptEnv {
+  db: OrdsDatabase;
+  views: ReadonlyMap<string, Relation>;
+  /** The request's database session (one per request, as ORDS borrows a pooled connection). */
+  session: Session;
+  /** Wait this long before each statement (default 0: one event-loop turn), to widen race windows in tests. */
+  pauseMs?: number;
+}
+
 /**
- * Runs a script statement by statement and answers one item per statement. Like SQLcl's default
- * WHENEVER SQLERROR CONTINUE, a failing statement is reported in its item and the script goes on.
+ * Runs a script statement by statement and answers one item per statement, as SQLcl runs it: substitution
+ * variables first (see `substitute`), SQL*Plus commands in order, and `WHENEVER SQLERROR CONTINUE` (a failing
+ * statement is reported in its item and the script goes on) until a `WHENEVER SQLERROR EXIT …` makes the
+ * first failing statement the last item. Every statement waits one event-loop turn first, so scripts from
+ * concurrent requests interleave statement by statement; a statement that needs a row another session
+ * holds waits for that session's COMMIT/ROLLBACK. DDL commits before and after itself; the script's open
+ * transaction is committed when it ends (assumption: as SQLcl's EXIT), or as WHENEVER says when it exits.
  */
-export function runScript(req: ScriptRequest, db: OrdsDatabase, views: ReadonlyMap<string, Relation>): ResponseItem[] {
-  return splitScript(req.script).map((st, i) => {
+export async function runScript(req: ScriptRequest, env: ScriptEnv): Promise<ResponseItem[]> {
+  const { session } = env;
+  const pause = () => new Promise<void>((resolve) => (env.pauseMs ? setTimeout(resolve, env.pauseMs) : setImmediate(resolve)));
+  const items: ResponseItem[] = [];
+  let onError: OnSqlError = CONTINUE;
+  for (const [i, st] of splitScript(substitute(req.script)).entries()) {
     const base = (type: string) => ({
       statementId: i + 1,
       statementType: type,
       statementPos: { startLine: st.startLine, endLine: st.endLine },
       statementText: st.text,
     });
+    await pause();
+    if (st.sqlplus) {
+      onError = whenever(st) ?? onError;
+      items.push({ ...base("sqlplus"), response: [], result: 0 });
+      continue;
+    }
     let parsed: Statement | undefined;
     try {
+      const binds = bindsFor(st, req.binds);
+      const run = (s: Statement) => runStatement(s, { db: env.db, views: env.views, binds, now: new Date(), session });
+      if (st.plsql) {
+        await runBlock(st, { session, binds, run, pause });
+        items.push({ ...base("plsql"), response: ["\nPL/SQL procedure successfully completed.\n\n"], result: 0 });
+        continue;
+      }
       parsed = parseStatement(st);
-      const outcome = execute(parsed, { db, views, binds: bindsFor(st, req.binds), now: new Date() });
+      const outcome = await run(parsed);
       const item: ResponseItem = {
         ...base(statementType(parsed)),
         response: outcome.feedback ? [`\n${outcome.feedback}\n\n`] : [],
         result: outcome.result,
       };
       if (outcome.resultSet) item.resultSet = page(outcome.resultSet, req.offset, req.limit);
-      return item;
+      items.push(item);
     } catch (e) {
       if (!(e instanceof OraError)) throw e;
-      return {
+      items.push({
         ...base(parsed ? statementType(parsed) : guessType(st)),
         response: [`\nError starting at line : ${st.startLine} in command -\n${st.text}\nError report -\n${e.details}\n\n`],
         errorCode: e.code,
         errorLine: e.position?.line ?? 1,
         errorColumn: e.position?.column ?? 1,
         errorDetails: e.details,
-      };
+      });
+      if (onError.then === "rollback") session.rollback();
+      else if (onError.then === "commit") session.commit();
+      if (onError.exit) return items;
     }
-  });
+  }
+  session.commit();
+  return items;
+}
+
+/** One statement in the session: DDL commits around itself, COMMIT/ROLLBACK end the transaction, writers wait for row locks. */
+async function runStatement(s: Statement, env: ExecEnv): Promise<Outcome> {
+  const ddl = statementType(s) === "ddl";
+  if (ddl) env.session.commit();
+  for (;;) {
+    try {
+      const outcome = execute(s, env);
+      if (ddl || s.kind === "commit") env.session.commit();
+      if (s.kind === "rollback") env.session.rollback();
+      return outcome;
+    } catch (e) {
+      if (!(e instanceof LockWait)) throw e;
+      await env.session.wait(e);
+    }
+  }
 }
 
 /** Bind values for one statement: every named bind it uses, plus positional binds by first appearance. */

@@ -2,6 +2,7 @@ import type { ColumnDef, Cond, Value } from "../sql/ast";
 import { OraError } from "../sql/ora-error";
 import { evalCond, evalExpr, keyOf, toDate, toNumber, toText, type EvalContext, type Row } from "./eval";
 import type { Relation, ColumnMeta } from "./relation";
+import { LockWait, type Session } from "./session";
 
 export interface Constraint {
   name: string;
@@ -13,9 +14,20 @@ export interface Constraint {
 /** Expression context without a row: DEFAULT values and CHECK conditions get theirs from the caller. */
 export type RowlessContext = Omit<EvalContext, "column">;
 
+/** A row a session changed and has not committed: others read `committed` (undefined: not there for them). */
+interface RowLock {
+  owner: Session;
+  committed: Row | undefined;
+}
+
 /**
  * A user table: typed columns, NOT NULL, PRIMARY KEY/UNIQUE (hash indexes) and CHECK constraints. Every
  * change is validated completely before any row is touched, so a failing statement leaves the table as it was.
+ *
+ * Transactions as Oracle runs them for this purpose: a changed (or SELECT … FOR UPDATE) row is locked by its
+ * session until COMMIT/ROLLBACK; other sessions read its last committed image (read committed, no dirty
+ * reads) and a writer that needs it gets a LockWait to wait on and then re-runs its statement, so a
+ * version check in its WHERE sees the winner's committed value (Oracle's update restart).
  */
 export class Table implements Relation {
   readonly columns: ColumnMeta[];
@@ -23,6 +35,8 @@ export class Table implements Relation {
   private readonly rowsById = new Map<number, Row>();
   private readonly indexes = new Map<string, Map<string, number>>();
   private readonly ids = new WeakMap<Row, number>();
+  private readonly locks = new Map<number, RowLock>();
+  private readonly releases = new WeakMap<Session, () => void>();
   private nextId = 1;
 
   constructor(
@@ -66,35 +80,101 @@ export class Table implements Relation {
     return this.defs.has(name);
   }
 
-  insert(values: Map<string, Value>, ctx: RowlessContext): void {
+  /** What `session` sees: its own changes, other sessions' rows as last committed. */
+  viewFor(session: Session): Relation {
+    const lockedByOthers = () => [...this.locks.values()].some((l) => l.owner !== session);
+    return {
+      owner: this.owner,
+      name: this.name,
+      columns: this.columns,
+      rows: () => this.visibleRows(session),
+      lookup: (column, value) => (lockedByOthers() ? undefined : this.lookup(column, value)),
+    };
+  }
+
+  private *visibleRows(session: Session): IterableIterator<Row> {
+    for (const [id, row] of this.rowsById) {
+      const l = this.locks.get(id);
+      if (!l || l.owner === session) yield row;
+      else if (l.committed) yield l.committed;
+    }
+    for (const [id, l] of this.locks) if (l.owner !== session && l.committed && !this.rowsById.has(id)) yield l.committed;
+  }
+
+  /** Locks rows for `session` (SELECT … FOR UPDATE and every write); LockWait when another holds one. */
+  lockRows(ids: number[], session: Session): void {
+    for (const id of ids) {
+      const l = this.locks.get(id);
+      if (l && l.owner !== session) throw new LockWait(l.owner, l.owner.ended());
+    }
+    for (const id of ids) this.lockRow(id, session, this.rowsById.get(id));
+  }
+
+  private lockRow(id: number, session: Session, committed: Row | undefined): void {
+    if (this.locks.has(id)) return;
+    const copy = committed && { ...committed };
+    if (copy) this.ids.set(copy, id);
+    this.locks.set(id, { owner: session, committed: copy });
+    let release = this.releases.get(session);
+    if (!release) {
+      release = () => {
+        for (const [lid, l] of this.locks) if (l.owner === session) this.locks.delete(lid);
+        this.releases.delete(session);
+      };
+      this.releases.set(session, release);
+    }
+    session.holds(release);
+  }
+
+  insert(values: Map<string, Value>, ctx: RowlessContext, session: Session): void {
     const row: Row = {};
     for (const [name, def] of this.defs) {
       const v = values.has(name) ? values.get(name) ?? null : def.default ? evalExpr(def.default, { ...ctx, column: noColumns }) : null;
       row[name] = this.convert(name, v);
     }
-    this.validate([[undefined, row]], ctx, 1400);
-    this.store(this.nextId++, row);
+    this.validate([[undefined, row]], ctx, 1400, session);
+    const id = this.nextId++;
+    this.lockRow(id, session, undefined);
+    this.store(id, row);
+    session.record({ undo: () => this.remove(id) });
   }
 
   /** Applies `change` to each row; all-or-nothing. Returns the number of rows updated. */
-  update(targets: Array<[number, Row]>, change: (row: Row) => Map<string, Value>, ctx: RowlessContext): number {
+  update(targets: Array<[number, Row]>, change: (row: Row) => Map<string, Value>, ctx: RowlessContext, session: Session): number {
+    this.lockRows(targets.map(([id]) => id), session);
     const next: Array<[number, Row]> = targets.map(([id, row]) => {
       const updated = { ...row };
       for (const [col, v] of change(row)) updated[col] = this.convert(col, v);
       return [id, updated];
     });
-    this.validate(next, ctx, 1407);
-    for (const [id] of next) this.unindex(id);
+    this.validate(next, ctx, 1407, session);
+    for (const [id] of next) {
+      const before = this.rowsById.get(id) as Row;
+      session.record({ undo: () => this.replace(id, before) });
+      this.unindex(id);
+    }
     for (const [id, row] of next) this.store(id, row);
     return next.length;
   }
 
-  delete(ids: number[]): number {
+  delete(ids: number[], session: Session): number {
+    this.lockRows(ids, session);
     for (const id of ids) {
-      this.unindex(id);
-      this.rowsById.delete(id);
+      const before = this.rowsById.get(id) as Row;
+      session.record({ undo: () => this.replace(id, before) });
+      this.remove(id);
     }
     return ids.length;
+  }
+
+  private remove(id: number): void {
+    this.unindex(id);
+    this.rowsById.delete(id);
+  }
+
+  private replace(id: number, row: Row): void {
+    this.unindex(id);
+    this.store(id, row);
   }
 
   /** A value converted to the column's type, or ORA-01722/01861 (and ORA-12899 when storing). */
@@ -121,7 +201,7 @@ export class Table implements Relation {
     }
   }
 
-  private validate(changes: Array<[number | undefined, Row]>, ctx: RowlessContext, nullCode: 1400 | 1407): void {
+  private validate(changes: Array<[number | undefined, Row]>, ctx: RowlessContext, nullCode: 1400 | 1407, session: Session): void {
     for (const [, row] of changes) {
       for (const col of this.columns) {
         if (!col.nullable && row[col.name] === null) throw new OraError(nullCode, [this.qualified(col.name)]);
@@ -141,6 +221,9 @@ export class Table implements Relation {
         const key = this.keyFor(c, row);
         if (key === undefined) continue;
         const holder = index.get(key);
+        // A key another session inserted or changed and has not committed: Oracle waits on the index entry.
+        const lock = holder === undefined ? undefined : this.locks.get(holder);
+        if (lock && lock.owner !== session && !changedIds.has(holder)) throw new LockWait(lock.owner, lock.owner.ended());
         if (seen.has(key) || (holder !== undefined && !changedIds.has(holder))) {
           throw new OraError(1, [`${this.owner}.${c.name}`]);
         }

@@ -14,7 +14,8 @@ export type Expr =
   | { k: "fn"; name: "UPPER" | "LOWER" | "TRIM" | "LENGTH"; arg: Expr }
   | { k: "count" }
   | { k: "neg"; e: Expr }
-  | { k: "concat"; a: Expr; b: Expr };
+  | { k: "concat"; a: Expr; b: Expr }
+  | { k: "arith"; op: "+" | "-"; a: Expr; b: Expr };
 
 export type CmpOp = "=" | "<>" | "<" | ">" | "<=" | ">=";
 
@@ -47,6 +48,8 @@ export interface Select {
   orderBy: OrderTerm[];
   offset?: Expr;
   fetch?: Expr;
+  /** SELECT … FOR UPDATE [NOWAIT]: lock the matching rows until the transaction ends. */
+  forUpdate?: { nowait: boolean };
 }
 
 export type UserOption =

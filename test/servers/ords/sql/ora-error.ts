@@ -4,6 +4,8 @@
  */
 const MESSAGES: Record<number, (a: string[]) => string> = {
   1: (a) => `unique constraint (${a[0]}) violated`,
+  54: () => "resource busy and acquire with NOWAIT specified or timeout expired",
+  60: () => "deadlock detected while waiting for resource",
   900: () => "invalid SQL statement",
   902: () => "invalid datatype",
   903: () => "invalid table name",
@@ -64,6 +66,9 @@ const MESSAGES: Record<number, (a: string[]) => string> = {
   2380: (a) => `profile ${a[0]} does not exist`,
   3001: () => "unimplemented feature",
   12899: (a) => `value too large for column ${a[0]} (actual: ${a[1]}, maximum: ${a[2]})`,
+  6502: () => "PL/SQL: numeric or value error",
+  6550: (a) => `line ${a[0]}, column ${a[1]}:\nPLS-00103: Encountered the symbol "${a[2]}"`,
+  21000: (a) => `error number argument to raise_application_error of ${a[0]} is out of range`,
   28003: () => "password verification for the specified password failed",
   28014: () => "cannot drop administrative user or role",
   28026: () => "user with same external name already exists",
@@ -82,7 +87,8 @@ export class OraError extends Error {
   position?: ErrorPosition;
 
   constructor(code: number, args: string[] = [], opts: { position?: ErrorPosition; detailLines?: string[] } = {}) {
-    const make = MESSAGES[code];
+    // RAISE_APPLICATION_ERROR's range carries the caller's own message.
+    const make = code >= 20000 && code <= 20999 ? (a: string[]) => a[0] ?? "" : MESSAGES[code];
     if (!make) throw new Error(`no message for ORA-${code}`);
     super(`${oraCode(code)}: ${make(args)}`);
     this.name = "OraError";

@@ -400,7 +400,12 @@ class Parser {
       if (!this.acceptWord("ROWS")) this.expectWord("ROW", 905);
       this.expectWord("ONLY", 905);
     }
-    return { items, from, where, orderBy, offset, fetch };
+    let forUpdate: Select["forUpdate"];
+    if (this.acceptWord("FOR")) {
+      this.expectWord("UPDATE", 905);
+      forUpdate = { nowait: this.acceptWord("NOWAIT") };
+    }
+    return { items, from, where, orderBy, offset, fetch, forUpdate };
   }
 
   private selectItem(): SelectItem {
@@ -524,9 +529,14 @@ class Parser {
   }
 
   private expr(): Expr {
+    // ||, + and - share one precedence level in Oracle, left to right.
     let e = this.unary();
-    while (this.acceptOp("||")) e = { k: "concat", a: e, b: this.unary() };
-    return e;
+    for (;;) {
+      if (this.acceptOp("||")) e = { k: "concat", a: e, b: this.unary() };
+      else if (this.acceptOp("+")) e = { k: "arith", op: "+", a: e, b: this.unary() };
+      else if (this.acceptOp("-")) e = { k: "arith", op: "-", a: e, b: this.unary() };
+      else return e;
+    }
   }
 
   private unary(): Expr {

@@ -1,3 +1,4 @@
+import { startsCommand } from "./sqlplus";
 import { tokenize, type Token } from "./tokenizer";
 
 /** One statement of a script, as SQLcl cuts it. */
@@ -9,6 +10,8 @@ export interface ScriptStatement {
   endLine: number;
   /** A PL/SQL unit (BEGIN/DECLARE/CREATE PROCEDURE …): only `/` on its own line ends it, `;` does not. */
   plsql: boolean;
+  /** A SQL*Plus line command (SET, WHENEVER, DEFINE …): it ends with its line. */
+  sqlplus: boolean;
 }
 
 const PLSQL_UNITS = new Set(["PROCEDURE", "FUNCTION", "PACKAGE", "TRIGGER", "TYPE"]);
@@ -32,21 +35,24 @@ function isSlashLine(tokens: Token[], i: number): boolean {
 
 /**
  * Splits a script into statements: `;` outside literals, quoted identifiers and comments ends a SQL
- * statement; `/` on its own line ends anything. Empty statements are dropped.
+ * statement; `/` on its own line ends anything; a SQL*Plus command ends with its line. Empty statements are
+ * dropped. Substitution variables are expected to be replaced already (see `substitute`).
  */
 export function splitScript(src: string): ScriptStatement[] {
   const tokens = tokenize(src);
   const out: ScriptStatement[] = [];
   let current: Token[] = [];
   let plsql = false;
+  let sqlplus = false;
 
   const flush = () => {
     if (current.length === 0) return;
     const first = current[0];
     const last = current[current.length - 1];
-    out.push({ text: src.slice(first.start, last.end), tokens: current, startLine: first.line, endLine: last.line, plsql });
+    out.push({ text: src.slice(first.start, last.end), tokens: current, startLine: first.line, endLine: last.line, plsql, sqlplus });
     current = [];
     plsql = false;
+    sqlplus = false;
   };
 
   for (let i = 0; i < tokens.length; i++) {
@@ -55,7 +61,12 @@ export function splitScript(src: string): ScriptStatement[] {
       flush();
       continue;
     }
-    if (current.length === 0) plsql = startsPlsql(tokens.slice(i, i + 4));
+    if (sqlplus && t.line > current[0].line) flush();
+    if (current.length === 0) {
+      const head = tokens.slice(i, i + 4);
+      plsql = startsPlsql(head);
+      sqlplus = startsCommand(head.filter((h) => h.line === t.line).map((h) => (h.kind === "word" ? h.value : "")));
+    }
     if (t.kind === "op" && t.value === ";" && !plsql) {
       flush();
       continue;

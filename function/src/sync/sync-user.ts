@@ -1,0 +1,236 @@
+import type { ProvisionConfig } from "../config/load";
+import type { UserRead, UserStateReader } from "../identity/user-state";
+import type { Logger } from "../log/logger";
+import { dbUsernameFor } from "../naming/db-username";
+import { TransientError } from "../net/retry";
+import type { OrdsClient } from "../ords/client";
+import type { Grantable, Op, RegistryRow } from "../plan/ops";
+import { planAccount, type AccountPlan, type DesiredAccount, type Observed } from "../plan/planner";
+import type { RolePolicy } from "../policy/roles";
+import { execute, preview, type StatementReport } from "../provision/execute";
+import { generatePassword } from "../provision/password";
+import { countObjects, lookupAccount, type AccountLookup } from "../registry/lookup";
+import type { DbIdentifier } from "../sql/quote";
+
+export type Outcome = "applied" | "unchanged" | "planned" | "refused" | "failed";
+
+/** What an event announced about the user: checked against what IAM answers (eventual consistency). */
+export type Announcement =
+  | { kind: "exists" }
+  | { kind: "deleted" }
+  | { kind: "member"; groupId: string; present: boolean }
+  | { kind: "blocked"; blocked: boolean };
+
+export interface SyncStep {
+  step: "read_iam" | "read_database" | "plan" | "execute" | "replan";
+  detail: string;
+}
+
+export interface SyncResult {
+  outcome: Outcome;
+  reason: string;
+  principal: { iamUserId: string; iamUserName?: string; dbUsername?: string };
+  statements: StatementReport[];
+  notes: string[];
+  /** Each step taken, in order: what provision-on-demand prints. */
+  steps: SyncStep[];
+}
+
+export interface SyncDeps {
+  config: ProvisionConfig;
+  log: Logger;
+  ords: OrdsClient;
+  reader: UserStateReader;
+  roles: RolePolicy;
+}
+
+export interface SyncOptions {
+  deadline: Date | null;
+  dryRun: boolean;
+  /** The event's announcement and time, when an event triggered the sync. */
+  announced?: Announcement;
+  eventTime?: string;
+  /** The user name the event payload carries: a guess to read the database by while IAM answers, nothing more. */
+  nameHint?: string;
+  now?: () => number;
+}
+
+/** IAM does not show yet what the event announced: retry later (the caller sees a retryable 503). */
+export class NotYetVisible extends TransientError {
+  override name = "NotYetVisible";
+}
+
+/** The database name a payload's user name would map to, or undefined (a guess may be anything). */
+function safeDbName(name: string, cfg: Pick<ProvisionConfig, "NAMING_RULE" | "NAME_PREFIX">): string | undefined {
+  try {
+    return dbUsernameFor(name, cfg.NAMING_RULE, cfg.NAME_PREFIX);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Plans re-made after a concurrent change won the version race (or a lost reply's change landed). */
+const MAX_PLANS = 4;
+/** Event times this far ahead of our clock are not believed (a forged time must not extend the window). */
+const CLOCK_SKEW_MS = 60_000;
+
+/** The mapping keys of the user's groups: by OCID when the mapping is keyed by OCID, else by name. */
+export function mappingKeys(groups: readonly { id: string; name: string }[], mapping: ReadonlyMap<string, unknown>): string[] {
+  const keys = new Set<string>();
+  for (const g of groups) {
+    if (mapping.has(g.id)) keys.add(g.id);
+    else if (g.name && mapping.has(g.name)) keys.add(g.name);
+  }
+  return [...keys].sort();
+}
+
+function disagreement(read: UserRead, a: Announcement): string | undefined {
+  if (a.kind === "deleted") return read.kind === "found" ? "IAM still shows the user the event says was deleted" : undefined;
+  if (read.kind === "absent") return "IAM does not show the user the event is about";
+  if (a.kind === "member" && read.user.groups.some((g) => g.id === a.groupId) !== a.present) {
+    return `IAM does not show the user ${a.present ? "in" : "out of"} group ${a.groupId} yet`;
+  }
+  if (a.kind === "blocked" && read.user.blocked !== a.blocked) return `IAM does not show the user ${a.blocked ? "blocked" : "unblocked"} yet`;
+  return undefined;
+}
+
+/** Inside the consistency window after the event: a disagreement is IAM lagging, not the truth. */
+function fresh(eventTime: string | undefined, windowSeconds: number, now: number): boolean {
+  if (!eventTime) return false;
+  const t = Date.parse(eventTime);
+  return Number.isFinite(t) && t - now < CLOCK_SKEW_MS && now - t < windowSeconds * 1000;
+}
+
+/** The dictionary's view of one account, in the planner's terms (shared with reconciliation's bulk read). */
+export function observedFrom(look: AccountLookup, wanted: string | undefined, managed: ReadonlyMap<string, Grantable>): Observed {
+  const mine = look.mine;
+  if (mine) {
+    const dictUser = look.dictUsers.get(mine.dbUsername);
+    const actualGrants = look.grants.map((k) => managed.get(k)).filter((g): g is Grantable => g !== undefined);
+    return { dictUser, accountMissing: !dictUser && !look.roles.has(mine.dbUsername), nameIsRole: look.roles.has(mine.dbUsername), actualGrants };
+  }
+  if (!wanted) return {};
+  return {
+    nameOwnedBy: look.nameOwner ?? undefined,
+    nameIsRole: look.roles.has(wanted),
+    foreignAccount: !look.nameOwner && look.dictUsers.has(wanted),
+  };
+}
+
+/**
+ * The desired account for what IAM answered (null: the user is gone). Only members of a mapped group get a
+ * new account (undefined: nothing to do); an existing account follows its user whatever its groups.
+ */
+export function desiredFrom(
+  user: { ocid: string; userName: string; blocked: boolean } | null,
+  groups: string[],
+  row: RegistryRow | null,
+  cfg: Pick<ProvisionConfig, "NAMING_RULE" | "NAME_PREFIX">,
+): DesiredAccount | null | undefined {
+  if (!user) return null;
+  if (!row && groups.length === 0) return undefined;
+  const dbUsername: DbIdentifier = row?.dbUsername ?? dbUsernameFor(user.userName, cfg.NAMING_RULE, cfg.NAME_PREFIX);
+  return { iamUserId: user.ocid, iamUserName: user.userName, dbUsername, groups, blocked: user.blocked };
+}
+
+/** Roles a plan grants: what the transitive role check must clear first. */
+export function grantedRoles(ops: readonly Op[]): string[] {
+  return ops.flatMap((op) => (op.op === "grant" && op.what.kind === "role" ? [op.what.name] : []));
+}
+
+/** A plan granting a role the transitive role check refuses is refused as a whole. */
+async function roleRefusal(plan: AccountPlan, deps: SyncDeps, deadline: Date | null): Promise<string | undefined> {
+  const roles = grantedRoles(plan.ops);
+  if (roles.length === 0) return undefined;
+  const refused = await deps.roles.refusals(deps.ords, roles, deadline);
+  return refused.size > 0 ? [...refused.values()].join("; ") : undefined;
+}
+
+/** The first failure of a unit decides: lost the version race or found the state moved → plan again. */
+function conflictOf(reports: readonly StatementReport[]): StatementReport | undefined {
+  const first = reports.find((r) => r.outcome === "failed" || r.outcome === "already");
+  if (!first) return undefined;
+  const lostRace = (first.op === "claim" || first.op === "registry_insert") && first.error?.code === 1;
+  return lostRace || first.outcome === "already" || first.error?.transient ? first : undefined;
+}
+
+/**
+ * The one unit of work: read the user's state from IAM, read the account from the database, plan with the
+ * shared planner, and apply it as one version-checked script that stops at its first error. A change that
+ * lost a race (or whose earlier, lost-reply attempt already landed) is re-read and re-planned.
+ */
+export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): Promise<SyncResult> {
+  const { config } = deps;
+  const steps: SyncStep[] = [];
+  const principal: SyncResult["principal"] = { iamUserId: userId };
+  const notes: string[] = [];
+  const done = (outcome: Outcome, reason: string, statements: StatementReport[] = []): SyncResult => ({ outcome, reason, principal, statements, notes, steps });
+
+  // With a name in the payload, the database is read while IAM answers: keyed by the OCID and, as a guess
+  // only, that name. The guess never reaches a plan: if IAM's name maps elsewhere and the user has no account
+  // yet, the database is read again with IAM's name (a forged name costs one more call, nothing else).
+  const guess = o.nameHint ? safeDbName(o.nameHint, config) : undefined;
+  const early = guess ? lookupAccount(deps.ords, { iamUserId: userId, dbUsername: guess }, o.deadline, { dryRun: o.dryRun }) : undefined;
+  early?.catch(() => undefined);
+  const read = await deps.reader.read(userId);
+  steps.push({
+    step: "read_iam",
+    detail:
+      read.kind === "absent"
+        ? `IAM has no user ${userId}`
+        : `${read.user.userName}: ${read.user.blocked ? "blocked" : "active"}, groups [${read.user.groups.map((g) => g.name || g.id).join(", ")}]`,
+  });
+  if (read.kind === "found") principal.iamUserName = read.user.userName;
+  if (o.announced) {
+    const differs = disagreement(read, o.announced);
+    if (differs && fresh(o.eventTime, config.CONSISTENCY_WINDOW_SECONDS, (o.now ?? Date.now)())) {
+      throw new NotYetVisible(`${differs} (event at ${o.eventTime}); nothing was changed, retry later`);
+    }
+    if (differs) notes.push(`${differs}: the account follows IAM, not the event`);
+  }
+
+  let lastSendAttempts = 0;
+  for (let attempt = 1; ; attempt++) {
+    const wanted = read.kind === "found" ? dbUsernameFor(read.user.userName, config.NAMING_RULE, config.NAME_PREFIX) : undefined;
+    let look = attempt === 1 && early ? await early : undefined;
+    if (!look || (!look.mine && wanted !== guess)) look = await lookupAccount(deps.ords, { iamUserId: userId, dbUsername: wanted }, o.deadline, { dryRun: o.dryRun });
+    if (look.registryWasMissing && attempt === 1) {
+      notes.push(o.dryRun ? "registry table IAM_ADB_SYNC_ACCOUNTS does not exist yet (a real run creates it)" : "created the registry table IAM_ADB_SYNC_ACCOUNTS");
+    }
+    const row = look.mine;
+    steps.push({ step: "read_database", detail: row ? `registry: ${row.dbUsername} ${row.status} v${row.version}` : `registry: no account for ${userId}` });
+    const desired = desiredFrom(read.kind === "found" ? read.user : null, read.kind === "found" ? mappingKeys(read.user.groups, config.mapping) : [], row, config);
+    principal.dbUsername = row?.dbUsername ?? desired?.dbUsername;
+    if (desired === undefined) return done("unchanged", "the user is in no mapped group and has no account");
+    const observed = observedFrom(look, desired?.dbUsername, config.managed);
+    if (desired === null && row && config.DELETE_POLICY !== "lock" && observed.dictUser) {
+      observed.objectCount = await countObjects(deps.ords, row.dbUsername, o.deadline);
+    }
+    const plan = planAccount(desired, row, observed, { ...config, newPassword: generatePassword });
+    notes.push(...plan.notes.filter((n) => !notes.includes(n)));
+    const refused = plan.refused ?? (await roleRefusal(plan, deps, o.deadline));
+    steps.push({ step: "plan", detail: refused ? `refused: ${refused}` : `${plan.ops.length} statements` });
+    if (refused) return done("refused", refused);
+    if (plan.ops.length === 0) {
+      if (attempt > 1 && lastSendAttempts > 1) return done("applied", "an earlier attempt whose reply was lost had already made the change; the database matches IAM");
+      return done("unchanged", attempt > 1 ? "a concurrent change already brought the database in line with IAM" : "database already matches");
+    }
+    if (o.dryRun) return done("planned", "dry run: nothing was executed", preview(plan.ops));
+
+    const reports = await execute(plan.ops, deps.ords, o.deadline);
+    lastSendAttempts = deps.ords.lastSendAttempts;
+    const conflict = conflictOf(reports);
+    steps.push({ step: "execute", detail: reports.map((r) => `${r.op} ${r.target}: ${r.outcome}`).join("; ") });
+    if (conflict && attempt < MAX_PLANS && (!o.deadline || o.deadline.getTime() > Date.now())) {
+      steps.push({ step: "replan", detail: `${conflict.op} ${conflict.target}: ${conflict.error?.message ?? conflict.outcome}; reading again` });
+      continue;
+    }
+    const failed = reports.filter((r) => r.outcome === "failed");
+    if (failed.length > 0) {
+      const reason = failed.map((s) => `${s.op} ${s.target}: ${s.error?.message}`).join("; ");
+      if (failed.some((f) => f.error?.transient)) throw new TransientError(`${reason} (nothing after it ran)`);
+      return done("failed", `${reason}; nothing after it ran`, reports);
+    }
+    return done("applied", `${reports.length} statements`, reports);
+  }
+}
