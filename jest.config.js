@@ -1,9 +1,22 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/** The bundled function's contract tests, which also run with the function on Node 22 (project node22). */
+const CONTRACT_TESTS = [
+  "<rootDir>/test/provision/event-flow.test.ts",
+  "<rootDir>/test/reconcile/function.test.ts",
+  "<rootDir>/test/governance/template-functions.test.ts",
+];
+
+const common = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
-  testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": "ts-jest" },
+  setupFilesAfterEnv: ["<rootDir>/test/support/timeout.ts"],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
   globalSetup: "<rootDir>/test/support/global-setup.ts",
-  testTimeout: 60000,
+  projects: [
+    { ...common, displayName: "node20", testMatch: ["**/*.test.ts"], setupFiles: ["<rootDir>/test/support/node-machine.ts"] },
+    { ...common, displayName: "node22", testMatch: CONTRACT_TESTS, setupFiles: ["<rootDir>/test/support/node22.ts"] },
+  ],
 };

@@ -59,7 +59,8 @@ export function eventStream(users: readonly BenchUser[]): Record<string, unknown
 
 /**
  * Today's function (the `main` branch) bundled with our bundle's options, as the baseline the event
- * latency is compared with. undefined when this clone has no such ref (a shallow CI checkout).
+ * latency is compared with. undefined when this clone has no such ref (a shallow CI checkout) or that
+ * tree does not build with this branch's node_modules.
  */
 async function buildToday(dir: string, ref = "main"): Promise<string | undefined> {
   const tree = join(dir, "today-src");
@@ -70,8 +71,11 @@ async function buildToday(dir: string, ref = "main"): Promise<string | undefined
   }
   try {
     const file = join(dir, "today", "func.js");
-    await build({ ...BUNDLE_OPTIONS, entryPoints: [join(tree, "function/src/main.ts")], outfile: file, nodePaths: [join(ROOT, "node_modules")], logLevel: "error" });
+    await build({ ...BUNDLE_OPTIONS, entryPoints: [join(tree, "function/src/main.ts")], outfile: file, nodePaths: [join(ROOT, "node_modules")], logLevel: "silent" });
     return file;
+  } catch {
+    // main imports a package this branch no longer installs (undici, oci-identity…): no baseline to build.
+    return undefined;
   } finally {
     execFileSync("git", ["-C", ROOT, "worktree", "remove", "--force", tree], { stdio: "ignore" });
   }

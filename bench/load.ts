@@ -1,8 +1,9 @@
 import { performance } from "node:perf_hooks";
+import { NODE22 } from "../function/build/bundle";
 import type { Builds } from "./builds";
 import { benchUsers, eventStream, registerUsers } from "./events";
 import { mib, ms, ratio } from "./lib/markdown";
-import { childPid, peakRssBytes } from "./lib/proc";
+import { childPid, MACHINE_NODE, peakRssBytes } from "./lib/proc";
 import type { Row } from "./lib/report";
 import { summarize } from "./lib/summary";
 import type { FnReply } from "../test/support/fdk-harness";
@@ -33,8 +34,15 @@ export async function drive(
   o: LoadOptions,
   check: (event: Record<string, unknown>, reply: FnReply) => void,
   config?: Record<string, string>,
+  node = MACHINE_NODE,
 ): Promise<LoadResult> {
-  const stack = await startLocalStack({ functionFile: file, config });
+  // The test harness starts the function with FUNCTION_NODE when set.
+  const previous = process.env.FUNCTION_NODE;
+  process.env.FUNCTION_NODE = node;
+  const stack = await startLocalStack({ functionFile: file, config }).finally(() => {
+    if (previous === undefined) delete process.env.FUNCTION_NODE;
+    else process.env.FUNCTION_NODE = previous;
+  });
   try {
     const users = benchUsers(0, 1 + o.rounds * o.usersPerRound);
     registerUsers(stack, users);
@@ -74,11 +82,22 @@ const echoed = (e: Record<string, unknown>, reply: FnReply) => {
  */
 export const CAPPED_HEAP = { NODE_OPTIONS: "--max-old-space-size=64 --max-semi-space-size=1" };
 
+/** The same load with the function (and the echo) on Node 22, the image's runtime, heap capped as deployed. */
+function node22Rows(ours: LoadResult, echo: LoadResult, events: string): Row[] {
+  const [lo, le] = [summarize(ours.latencyMs), summarize(echo.latencyMs)];
+  return [
+    { measure: "Node 22: latency p50 per event vs echo function on Node 22", ours: ms(lo.median), baseline: ms(le.median), ratio: ratio(lo.median, le.median), runs: events, note: `p99 ours ${ms(lo.p99)}, echo ${ms(le.p99)}; ${CAPPED_HEAP.NODE_OPTIONS}` },
+    { measure: `Node 22: peak RSS, ${CAPPED_HEAP.NODE_OPTIONS} vs smallest function shape`, ours: mib(ours.peakRss), baseline: mib(SMALLEST_SHAPE_BYTES), ratio: ratio(ours.peakRss, SMALLEST_SHAPE_BYTES), runs: "1 process", note: `echo on Node 22: ${mib(echo.peakRss)}` },
+  ];
+}
+
 /** Warm throughput, p50/p99 latency and peak RSS of our bundle against the bare fdk echo function. */
 export async function benchLoad(builds: Builds, o: LoadOptions): Promise<Row[]> {
   const ours = await drive(builds.ours.file, o, applied);
   const capped = await drive(builds.ours.file, o, applied, CAPPED_HEAP);
   const echo = await drive(builds.echo.file, o, echoed);
+  const ours22 = await drive(builds.ours.file, o, applied, CAPPED_HEAP, NODE22);
+  const echo22 = await drive(builds.echo.file, o, echoed, CAPPED_HEAP, NODE22);
   const [lo, le] = [summarize(ours.latencyMs), summarize(echo.latencyMs)];
   const [to, te] = [summarize(ours.throughput).median, summarize(echo.throughput).median];
   const events = `${o.rounds} × ${o.usersPerRound * 2} events`;
@@ -96,5 +115,6 @@ export async function benchLoad(builds: Builds, o: LoadOptions): Promise<Row[]> 
       note: `NODE_OPTIONS as function config; throughput ${summarize(capped.throughput).median.toFixed(1)} events/s, p99 ${ms(summarize(capped.latencyMs).p99)}`,
     },
     { measure: "peak RSS under that load vs echo function", ours: mib(ours.peakRss), baseline: mib(echo.peakRss), ratio: ratio(ours.peakRss, echo.peakRss), runs: `1 process each`, note: "same event stream" },
+    ...node22Rows(ours22, echo22, events),
   ];
 }

@@ -14,7 +14,7 @@ import { BUNDLE_OPTIONS } from "../function/build/bundle";
 
 const ROOT = resolve(__dirname, "..");
 const RUNS = Number(process.env.RUNS ?? 7);
-const SDK = ["oci-common", "oci-secrets", "oci-objectstorage", "oci-identity", "oci-identitydomains"];
+const SDK = ["oci-common", "oci-secrets"];
 
 /** Milliseconds to require `target` in a fresh process (median of RUNS). */
 function requireMs(target: string): number {

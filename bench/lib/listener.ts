@@ -19,7 +19,7 @@ export interface StartedListener {
  */
 export async function launchListener(
   argv: readonly string[],
-  o: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+  o: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; node?: string } = {},
 ): Promise<StartedListener> {
   const dir = mkdtempSync(join(tmpdir(), "bench-fn-"));
   const socket = join(dir, "fn.sock");
@@ -33,7 +33,7 @@ export async function launchListener(
     });
   });
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...argv], {
+  const child = spawn(o.node ?? process.execPath, [...argv], {
     cwd: o.cwd,
     env: { PATH: process.env.PATH ?? "", FN_FORMAT: "http-stream", FN_LISTENER: `unix:${socket}`, FN_APP_NAME: "bench", FN_FN_NAME: "bench", ...o.env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
 /** Peak resident set size (VmHWM) of a live process, in bytes. */
@@ -28,4 +29,14 @@ export function childPid(file: string): number {
   }
   if (found.length !== 1) throw new Error(`expected one child process running ${file}, found ${found.length}`);
   return found[0];
+}
+
+/**
+ * The machine's own node: the one that started npm. Inside npm scripts node_modules/.bin/node (the node@22
+ * devDependency) comes first on PATH, so process.execPath may be Node 22 even on a Node 20 machine.
+ */
+export const MACHINE_NODE = process.env.npm_node_execpath || process.execPath;
+
+export function nodeVersion(node: string): string {
+  return execFileSync(node, ["--version"], { encoding: "utf8" }).trim();
 }

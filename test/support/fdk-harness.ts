@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BUNDLE_FILE } from "./paths";
+import { BUNDLE_FILE, functionNode } from "./paths";
 
 export interface FnReply {
   status: number;
@@ -36,7 +36,7 @@ export async function startFunction(
   }
   const socket = join(dir, "fn.sock");
   let out = "";
-  const child: ChildProcess = spawn(process.execPath, [opts.file ?? BUNDLE_FILE], {
+  const child: ChildProcess = spawn(functionNode(), [opts.file ?? BUNDLE_FILE], {
     env: {
       PATH: process.env.PATH ?? "",
       FN_FORMAT: "http-stream",

@@ -1,8 +1,8 @@
 import type { Logger } from "../log/logger";
 import type { RetryPolicy } from "../net/retry";
 import { callOci, OciRequestError, OciTransientError } from "../oci/call";
-import { lazySdkClient } from "../oci/client";
 import { onceAsync } from "../oci/once";
+import { regionalEndpoint, signedRequest } from "../oci/signed-request";
 import { auditObjectName } from "./object-name";
 import { redact } from "./redact";
 
@@ -36,11 +36,13 @@ export class AuditError extends Error {
  */
 export function createAuditSink(opts: AuditSinkOptions): AuditSink {
   const now = opts.now ?? (() => new Date());
-  const getClient = lazySdkClient(async () => (await import("oci-objectstorage")).ObjectStorageClient, opts.endpoint);
+  const getEndpoint = onceAsync(() => regionalEndpoint("objectstorage", opts.endpoint));
   const lookUpNamespace = onceAsync(async () => {
-    const c = await getClient();
-    const { value } = await callOci("Object Storage namespace", () => c.getNamespace({}), { log: opts.log, policy: opts.retry });
-    return value;
+    const base = await getEndpoint();
+    const res = await callOci("Object Storage namespace", () => signedRequest({ method: "GET", url: `${base}/n/` }), { log: opts.log, policy: opts.retry });
+    const ns: unknown = JSON.parse(res.body);
+    if (typeof ns !== "string" || !/^[a-z0-9-]{1,64}$/i.test(ns)) throw new AuditError("Object Storage answered GetNamespace with no namespace");
+    return ns;
   });
   const getNamespace = () => (opts.namespace ? Promise.resolve(opts.namespace) : lookUpNamespace());
 
@@ -55,23 +57,20 @@ export function createAuditSink(opts: AuditSinkOptions): AuditSink {
       } catch {
         throw new AuditError(`audit record for event ${record.eventId} cannot be serialised as JSON`);
       }
-      const [c, ns] = await Promise.all([getClient(), getNamespace()]);
+      const [base, ns] = await Promise.all([getEndpoint(), getNamespace()]);
       const objectName = auditObjectName(record.eventId, now());
       const what = `audit object ${objectName} in bucket ${opts.bucket}`;
+      const url = `${base}/n/${encodeURIComponent(ns)}/b/${encodeURIComponent(opts.bucket)}/o/${encodeURIComponent(objectName)}`;
       try {
         await callOci(
           what,
           async (attempt) => {
             try {
-              await c.putObject({
-                namespaceName: ns,
-                bucketName: opts.bucket,
-                objectName,
-                putObjectBody: body,
-                contentLength: Buffer.byteLength(body),
-                contentType: "application/json",
-                ifNoneMatch: "*",
-              });
+              // PutObject bodies stay out of the signature, as the SDK sends them.
+              await signedRequest(
+                { method: "PUT", url, headers: { "content-type": "application/json", "if-none-match": "*" }, body },
+                { unsignedBody: true },
+              );
             } catch (err) {
               // The name is fresh, so after a retry a 412 means an earlier try stored the record after all.
               if (attempt > 1 && (err as { statusCode?: number }).statusCode === 412) return;

@@ -1,11 +1,22 @@
-import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { request as httpRequest, type Agent, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isTransientStatus, retryAfterMs, TransientError } from "./retry";
 
 export interface HttpResult {
   status: number;
-  headers: Headers;
+  headers: IncomingHttpHeaders;
   text: string;
+}
+
+export interface HttpExchangeInit {
+  method: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  /** Names the exchange in error messages ("OAuth token request"). */
+  what: string;
+  /** A connection agent, e.g. a CONNECT-tunnelling proxy agent; Node's keep-alive global agent otherwise. */
+  agent?: Agent;
 }
 
 /**
@@ -13,28 +24,20 @@ export interface HttpResult {
  * TransientError; the caller's retry loop decides whether to go again. Messages name the host and status,
  * never headers or bodies (which may carry credentials).
  */
-export async function httpExchange(
-  url: string,
-  init: RequestInit & { timeoutMs: number; what: string; fetchImpl?: typeof fetch },
-): Promise<HttpResult> {
-  const { timeoutMs, what, fetchImpl = fetch, ...rest } = init;
-  let res: Response;
+export async function httpExchange(url: string, init: HttpExchangeInit): Promise<HttpResult> {
+  const { what, ...request } = init;
+  let res: NodeResponse;
   try {
-    res = await fetchImpl(url, { ...rest, signal: AbortSignal.timeout(Math.max(1, timeoutMs)) });
+    res = await nodeRequest({ ...request, url });
   } catch (err) {
-    const cause = err instanceof Error ? (err.name === "TimeoutError" ? `timed out after ${timeoutMs} ms` : err.message) : "failed";
-    throw new TransientError(`${what}: ${new URL(url).host} unreachable (${cause})`);
-  }
-  let text: string;
-  try {
-    text = await res.text();
-  } catch {
-    throw new TransientError(`${what}: connection to ${new URL(url).host} dropped while reading the reply`);
+    if (err instanceof NetworkError) throw new TransientError(`${what}: ${err.message}`);
+    throw err;
   }
   if (isTransientStatus(res.status)) {
-    throw new TransientError(`${what}: ${new URL(url).host} answered ${res.status}`, retryAfterMs(res.headers.get("retry-after")));
+    const after = res.headers["retry-after"];
+    throw new TransientError(`${what}: ${new URL(url).host} answered ${res.status}`, retryAfterMs(typeof after === "string" ? after : null));
   }
-  return { status: res.status, headers: res.headers, text };
+  return { status: res.status, headers: res.headers, text: res.body.toString("utf8") };
 }
 
 export interface NodeRequest {
@@ -44,6 +47,7 @@ export interface NodeRequest {
   body?: string | Buffer;
   /** Longest the whole exchange (connect, send, read the reply) may take. */
   timeoutMs: number;
+  agent?: Agent;
 }
 
 export interface NodeResponse {
@@ -80,7 +84,7 @@ export function nodeRequest(r: NodeRequest): Promise<NodeResponse> {
       req.destroy();
       reject(new NetworkError(`${u.host} unreachable (${message})`, code));
     };
-    const req = send(u, { method: r.method, headers: r.headers }, (res) => {
+    const req = send(u, { method: r.method, headers: r.headers, ...(r.agent ? { agent: r.agent } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("error", () => fail("ECONNRESET", "connection dropped while reading the reply"));

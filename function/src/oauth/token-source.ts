@@ -1,3 +1,4 @@
+import type { Agent } from "node:http";
 import { z } from "zod";
 import { httpExchange } from "../net/http";
 import { withRetry, type RetryPolicy } from "../net/retry";
@@ -12,8 +13,8 @@ export interface ClientCredentials {
   clientAuth?: "basic" | "body";
   /** Extra form fields, e.g. a different grant_type. */
   extraForm?: Record<string, string>;
-  /** Another fetch (a proxy-aware one, say). */
-  fetchImpl?: typeof fetch;
+  /** A connection agent (a CONNECT proxy, say); direct connections otherwise. */
+  agent?: Agent;
 }
 
 const tokenReply = z.object({
@@ -99,7 +100,7 @@ export class TokenSource {
           body: form.toString(),
           timeoutMs: this.opts.timeoutMs ?? 10000,
           what: "OAuth token request",
-          fetchImpl: this.creds.fetchImpl,
+          agent: this.creds.agent,
         });
       },
       { deadline, policy: this.opts.retry },

@@ -78,6 +78,16 @@ export async function signedRequest(init: SignedRequestInit, opts: SignedRequest
   return { status: res.status, headers: res.headers, body };
 }
 
+/**
+ * The base URL of a regional OCI service: the configured override (private endpoint, local sandbox) or
+ * https://<service>.<region>.<realm domain> for the resource principal's region, as the SDK would derive it.
+ */
+export async function regionalEndpoint(service: string, override?: string): Promise<string> {
+  if (override) return override.replace(/\/+$/, "");
+  const region = (await getAuthProvider()).getRegion();
+  return `https://${service}.${region.regionId}.${region.realm.secondLevelDomain}`;
+}
+
 function serviceCodeOf(body: string): string | undefined {
   try {
     const code = (JSON.parse(body) as { code?: unknown }).code;

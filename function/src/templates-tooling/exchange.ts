@@ -53,9 +53,9 @@ export function httpSender(timeoutMs: number): Send {
       }
     }
     const headers: Record<string, string[]> = {};
-    res.headers.forEach((value, name) => {
-      headers[name.toLowerCase()] = [value];
-    });
+    for (const [name, value] of Object.entries(res.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value : [value];
+    }
     return { status: res.status, document, headers };
   };
 }

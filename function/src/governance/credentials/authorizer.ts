@@ -6,7 +6,7 @@ import { parseSecretJson, SecretError, type SecretReader } from "../../secrets";
 import type { ConnectedSystem } from "../config";
 import { GovernanceError } from "../errors";
 import { basicSecret, clientSecret } from "./secrets";
-import { proxiedFetch } from "./proxy-fetch";
+import { proxyAgent } from "./proxy-agent";
 
 /** Produces the Authorization header value for one connected system. */
 export interface Authorizer {
@@ -26,7 +26,7 @@ const IDCS_SCOPE = "urn:opc:idm:__myscopes__";
 const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 
 /** The OAuth grant a system's auth config describes, minus the client id and secret (those come from Vault). */
-function grantFor(system: ConnectedSystem): Omit<ClientCredentials, "clientId" | "clientSecret"> | undefined {
+function grantFor(system: ConnectedSystem): (Omit<ClientCredentials, "clientId" | "clientSecret" | "agent"> & { proxy?: string }) | undefined {
   const a = system.auth;
   const url = (host: string, path: string) => `${system.scheme}://${host}${path}`;
   switch (a.type) {
@@ -42,7 +42,7 @@ function grantFor(system: ConnectedSystem): Omit<ClientCredentials, "clientId" |
         scope: a.scope ?? GRAPH_SCOPE,
         clientAuth: "body",
         extraForm: a.grantType ? { grant_type: a.grantType } : undefined,
-        fetchImpl: a.proxy ? proxiedFetch(a.proxy) : undefined,
+        proxy: a.proxy,
       };
   }
 }
@@ -69,10 +69,13 @@ export function createAuthorizer(system: ConnectedSystem, deps: AuthorizerDeps):
         }
         const c = parseSecretJson(text, clientSecret, what);
         // Keyed by a digest of the credentials, so a rotated secret gets a new token source at once.
-        const key = createHash("sha256").update(JSON.stringify([grant.tokenUrl, grant.scope, grant.extraForm, c.clientId, c.clientSecret])).digest("hex");
+        const key = createHash("sha256").update(JSON.stringify([grant.tokenUrl, grant.scope, grant.extraForm, grant.proxy, c.clientId, c.clientSecret])).digest("hex");
+        const { proxy, ...how } = grant;
+        // Before the look-up: no await between finding no source and storing the new one.
+        const agent = proxy ? await proxyAgent(proxy) : undefined;
         let source = deps.tokens.get(key);
         if (!source) {
-          source = new TokenSource({ ...grant, ...c }, { maxLifetimeSeconds: deps.ttlSeconds || undefined });
+          source = new TokenSource({ ...how, ...c, agent }, { maxLifetimeSeconds: deps.ttlSeconds || undefined });
           deps.tokens.set(key, source);
           deps.log.debug({ system: system.name, tokenHost: new URL(grant.tokenUrl).host }, "new OAuth token source");
         }

@@ -1,0 +1,33 @@
+/**
+ * func.js, the image's entrypoint: loads app.js (the bundled function) through a V8 code cache built for
+ * the image's Node version (app.js.v8cache), so a cold container skips most of compiling the bundle. When
+ * V8 rejects the cache (another Node or V8 version, other flags) or it is missing, app.js compiles as usual:
+ * the cache only ever saves time. With WRITE_CODE_CACHE set (build time only), the cache is written on
+ * SIGUSR2, after the process has started and served, so it holds the functions that ran by then.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import Module from "node:module";
+import { join } from "node:path";
+import { Script } from "node:vm";
+
+const file = join(__dirname, "app.js");
+const cacheFile = `${file}.v8cache`;
+
+let cachedData: Buffer | undefined;
+try {
+  cachedData = readFileSync(cacheFile);
+} catch {
+  // No cache shipped: compile normally.
+}
+const script = new Script(Module.wrap(readFileSync(file, "utf8")), { filename: file, cachedData });
+const app = new Module(file, module);
+app.filename = file;
+app.loaded = true;
+(script.runInThisContext() as (...args: unknown[]) => void).call(app.exports, app.exports, require, app, file, __dirname);
+
+if (process.env.WRITE_CODE_CACHE) {
+  process.once("SIGUSR2", () => {
+    writeFileSync(cacheFile, script.createCachedData());
+    process.exit(0);
+  });
+}
