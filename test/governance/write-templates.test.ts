@@ -1,6 +1,6 @@
-import { ElSandbox } from "../../function/src/templates-tooling/el-sandbox";
-import { renderRequest } from "../../function/src/templates-tooling/request-renderer";
-import type { RequestTemplate } from "../../function/src/templates-tooling/template-types";
+import { ElSandbox } from "../../function/cli/templates/el-sandbox";
+import { renderRequest } from "../../function/cli/templates/request-renderer";
+import type { RequestTemplate } from "../../function/cli/templates/template-types";
 import type { RunningFunction } from "../support/fdk-harness";
 import { startLandscape, startRole, type Landscape } from "./support/landscape";
 

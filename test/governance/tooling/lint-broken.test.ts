@@ -1,4 +1,4 @@
-import { lintTemplates } from "../../../function/src/templates-tooling/lint";
+import { lintTemplates } from "../../../function/cli/templates/lint";
 import { runCli, scratchCopy, type ScratchTree } from "./helpers";
 
 type Json = Record<string, any>;

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runPreview } from "../../../function/src/templates-tooling/preview";
-import { parseTargetUrl } from "../../../function/src/templates-tooling/preview-target";
+import { runPreview } from "../../../function/cli/templates/preview";
+import { parseTargetUrl } from "../../../function/cli/templates/preview-target";
 import { seedDirectory, startScimServer, type ScimServer } from "../../servers/scim";
 import { REAL_TEMPLATES, runCli, tableRows } from "./helpers";
 

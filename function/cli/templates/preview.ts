@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { authorizeRequest, type Target } from "../governance/authorize";
+import { authorizeRequest, type Target } from "../../src/governance/authorize";
 import { ElSandbox } from "./el-sandbox";
 import { describeRequest, httpSender, type Exchanged } from "./exchange";
 import type { RenderedRequest } from "./request-renderer";
