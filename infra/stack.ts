@@ -7,7 +7,7 @@ import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import type { Environment } from "./config/environment-schema";
 import { provisioningConfig, type ConfigValue } from "./config/function-config";
-import { accessGovernanceFunctions, AccessGovernancePolicy, referencedSecrets } from "./constructs/access-governance";
+import { AG_FUNCTIONS, accessGovernanceFunctions, AccessGovernancePolicy, referencedSecrets } from "./constructs/access-governance";
 import { FunctionAlarms } from "./constructs/alarms";
 import { AuditBucket } from "./constructs/audit-bucket";
 import { IamEventsRule } from "./constructs/events-rule";
@@ -134,6 +134,7 @@ export class IamAdbSyncStack extends TerraformStack {
         tenancyId,
         compartmentId,
         instanceId: env.accessGovernance.instanceOcid,
+        functionIds: AG_FUNCTIONS.map((f) => app.functions[f.role].id),
       });
     }
     if (env.alarms.enabled) {
