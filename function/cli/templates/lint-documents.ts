@@ -55,7 +55,9 @@ export function checkRequest(t: RequestTemplate, report: Report, base = "$", isS
   };
   const used = new Set<string>();
   for (const [path, value] of requestStrings(t, base)) {
-    for (const v of checkTemplateString(value, path, ctx, report)) used.add(v);
+    // Oracle's connector evaluates query parameters without the parent response and sends them as they are.
+    const queryCtx = path.includes(".queryParameters[") ? { ...ctx, jsonPathAllowed: false, where: `a query parameter of ${ctx.where} (not evaluated against the parent response; put the value in the path or a POST .search body)` } : ctx;
+    for (const v of checkTemplateString(value, path, queryCtx, report)) used.add(v);
   }
   if (type && !used.has(PAGINATION_DRIVERS[type])) {
     report(`${base}.paginationType`, `${type} pagination, but no <EL> reads ${PAGINATION_DRIVERS[type]}: every page would be the first`);
