@@ -72,7 +72,7 @@ export async function runPreview(o: PreviewOptions): Promise<PreviewResult> {
   const response = loadResponseTemplate(root, loc);
   if (!response) throw new PreviewError(`${o.app}/${o.entity} has no ${o.operation} response template: nothing to map`);
   const schema = loadSchemaFile(root, o.app)?.schemaTemplates.find((t) => t.name === o.entity);
-  const sensitive = new Set(schema?.attributes.filter((a) => a.nature?.includes("SENSITIVE")).map((a) => a.name) ?? []);
+  const sensitive = new Set((schema?.attributes ?? []).filter((a) => a.nature?.includes("SENSITIVE")).map((a) => a.name) ?? []);
   const attributes: Record<string, string[]> = { ...o.attributes, ...(o.id ? { uid: [o.id] } : {}) };
   const send = httpSender(o.timeoutMs ?? 30_000);
   const traced = async (r: RenderedRequest): Promise<Exchanged> => {

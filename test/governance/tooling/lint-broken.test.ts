@@ -115,3 +115,21 @@ describe("templates:lint on broken templates", () => {
     }
   });
 });
+
+describe("conventions of Oracle's reference and seed are accepted", () => {
+  const accepted: { name: string; change: (t: ScratchTree) => void }[] = [
+    { name: "a LOOKUP class without attributes", change: (t) => t.edit(SCHEMA, (j: Json) => void j.schemaTemplates.push({ type: "LOOKUP", name: "countries", displayName: "Countries" })) },
+    { name: "a relationship without relatedBy", change: (t) => t.edit(SCHEMA, (j: Json) => void delete j.schemaTemplates[0].attributes[4].relationship.relatedBy) },
+    { name: "nature inside relationshipProperties", change: (t) => t.edit(SCHEMA, (j: Json) => void (j.schemaTemplates[0].attributes[4].relationship.relationshipProperties = [{ name: "uid", dataType: "TEXT", nature: ["REQUIRED"] }])) },
+  ];
+  it.each(accepted)("$name", ({ change }) => {
+    const tree = scratchCopy();
+    try {
+      change(tree);
+      const errors = lintTemplates(tree.root).diagnostics.filter((d) => d.severity === "error");
+      expect(errors).toEqual([]);
+    } finally {
+      tree.dispose();
+    }
+  });
+});
