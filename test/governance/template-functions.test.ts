@@ -186,6 +186,18 @@ describe("bad input gets a specific 4xx and no template", () => {
   });
 });
 
+describe("what Access Governance receives for a failure (over the fdk socket)", () => {
+  it("a 502 whose JSON body's detail is InvocationFailed: followed by our {error, message}", async () => {
+    const r = await fn["ag-request"].invoke({ connectedSystemName: "Nope", entityName: "UserAsAccount", operationName: "GET" });
+    expect(r.status).toBe(502);
+    const wire = r.json as { detail?: unknown };
+    expect(typeof wire.detail).toBe("string");
+    const detail = wire.detail as string;
+    expect(detail.startsWith("InvocationFailed: ")).toBe(true);
+    expect(JSON.parse(detail.slice("InvocationFailed: ".length))).toEqual({ error: "unknown_system", message: expect.stringContaining('connected system "Nope" is not configured') });
+  });
+});
+
 describe("credential failures", () => {
   it("a Vault secret that does not exist names the system and the OCID", async () => {
     const e = errorOf(await fn["ag-test"].invoke({ connectedSystemName: "NoSuchSecret" }));
