@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { Command } from "commander";
 import pc from "picocolors";
-import { formatDiagnostic } from "../src/templates-tooling/diagnostics";
-import { lintTemplates } from "../src/templates-tooling/lint";
+import { formatDiagnostic } from "./templates/diagnostics";
+import { lintTemplates } from "./templates/lint";
 
 /** `npm run templates:lint [-- --root <dir>]`: lints the Access Governance templates; exit 1 on errors. */
 

@@ -1,10 +1,10 @@
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import cliProgress from "cli-progress";
-import type { RunProgress } from "../src/templates-tooling/connector-run";
-import { PREVIEW_OPERATIONS, runPreview, type PreviewOperation } from "../src/templates-tooling/preview";
-import { authorizationFrom, resolveTarget, systemsEnvironment } from "../src/templates-tooling/preview-target";
-import { renderRecordsTable } from "../src/templates-tooling/records-table";
+import type { RunProgress } from "./templates/connector-run";
+import { PREVIEW_OPERATIONS, runPreview, type PreviewOperation } from "./templates/preview";
+import { authorizationFrom, resolveTarget, systemsEnvironment } from "./templates/preview-target";
+import { renderRecordsTable } from "./templates/records-table";
 
 /**
  * `npm run templates:preview -- --system <name> --entity <E> --op SEARCH|GET [--id …] [--target <url>]

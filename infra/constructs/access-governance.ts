@@ -32,15 +32,22 @@ export function referencedSecrets(systems: unknown): string[] {
 }
 
 /**
- * Statement letting one Access Governance service instance (resource principal) find and invoke the functions of
- * the compartment. Form per Access Governance's resource-principal policies; see the infra notes for what could
- * not be verified without a tenancy.
+ * Statements for one Access Governance service instance (resource principal). Invocation is scoped to the four
+ * template functions by `target.function.id` (the variable OCI documents for fn-invocation in "Controlling
+ * Access to Invoke and Manage Functions"), so the instance cannot invoke the provisioning or reconcile
+ * functions, which run as ADMIN on the database. Finding the functions by application name needs read on
+ * fn-app and fn-function (list and get, no invoke); OCI offers no per-function variable for list calls.
  */
-export function accessGovernanceStatement(instanceId: string, compartmentId: string): string {
-  return (
-    `Allow resource agcsgovernanceinstance agcs-rp to use functions-family in compartment id ${compartmentId} ` +
-    `where all {request.principal.siOcid = '${instanceId}'}`
-  );
+export function accessGovernanceStatements(instanceId: string, compartmentId: string, functionIds: readonly string[]): string[] {
+  if (functionIds.length === 0) throw new Error("Access Governance policy needs the template functions' ids");
+  const principal = `request.principal.siOcid = '${instanceId}'`;
+  const who = "Allow resource agcsgovernanceinstance agcs-rp";
+  const where = `in compartment id ${compartmentId}`;
+  return [
+    `${who} to read fn-app ${where} where all {${principal}}`,
+    `${who} to read fn-function ${where} where all {${principal}}`,
+    `${who} to use fn-invocation ${where} where all {${principal}, any {${functionIds.map((id) => `target.function.id = '${id}'`).join(", ")}}}`,
+  ];
 }
 
 export interface AccessGovernancePolicyProps {
@@ -48,6 +55,8 @@ export interface AccessGovernancePolicyProps {
   tenancyId: string;
   compartmentId: string;
   instanceId: string;
+  /** OCIDs (tokens at synth time) of the four template functions. */
+  functionIds: readonly string[];
 }
 
 export class AccessGovernancePolicy extends Construct {
@@ -58,8 +67,8 @@ export class AccessGovernancePolicy extends Construct {
     this.policy = new IdentityPolicy(this, "invoke", {
       compartmentId: props.tenancyId,
       name: `${props.prefix}-access-governance`,
-      description: "Access Governance may invoke the iam-adb-sync template functions",
-      statements: [accessGovernanceStatement(props.instanceId, props.compartmentId)],
+      description: "Access Governance may invoke the four iam-adb-sync template functions, nothing else",
+      statements: accessGovernanceStatements(props.instanceId, props.compartmentId, props.functionIds),
     });
   }
 }

@@ -98,6 +98,7 @@ export class TenancyResources extends Construct {
         tenancyId: env.tenancyOcid,
         compartmentId: env.compartmentOcid,
         instanceId: env.accessGovernance.instanceOcid,
+        functionIds: workload.roles.find((r) => r.role === "ag")?.functionIds ?? [],
       });
     }
   }

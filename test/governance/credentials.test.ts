@@ -7,8 +7,8 @@ const authOf = (body: unknown) => (body as { headers: { name: string; value: str
 let l: Landscape;
 let fn: RunningFunction | undefined;
 beforeEach(async () => {
-  // Tokens live 61 s, so with the 60 s refresh margin a cached token is good for about one second.
-  l = await startLandscape({ scimTokenTtlSeconds: 61 });
+  // Tokens live 901 s; every token handed out must have 900 s left, so a cached one is good for about a second.
+  l = await startLandscape({ scimTokenTtlSeconds: 901 });
 });
 afterEach(async () => {
   await fn?.stop();
@@ -53,6 +53,20 @@ describe("a warm function reuses what it fetched", () => {
     expect(l.ords.stats.tokenRequests).toBe(1);
     expect(l.entra.issued).toHaveLength(1);
     expect(l.scim.tokensIssued()).toBe(1);
+  });
+});
+
+describe("token lifetime margin", () => {
+  it("refuses to hand out a token that lives less than the 900 s margin, naming both numbers", async () => {
+    await l.close();
+    l = await startLandscape({ scimTokenTtlSeconds: 600 });
+    fn = await startRole(l, "ag-request");
+    const reply = await fn.invoke(IDCS_REQUEST);
+    expect(reply.status).not.toBe(200);
+    const err = errorOf(reply);
+    expect(err.error).toBe("token_refused");
+    expect(err.message).toContain("lives 600 s, less than the 900 s");
+    for (const v of SECRET_VALUES) expect(reply.body).not.toContain(v);
   });
 });
 

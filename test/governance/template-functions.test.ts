@@ -143,8 +143,14 @@ describe("request function", () => {
     const r = await fn["ag-request"].invoke({ connectedSystemName: "IdentityDomain", entityName: "UserAsAccount", operationName: "SEARCH" });
     const main = r.json as Node;
     const sub = (main.subRequests as Node[])[0];
-    const filter = (sub.queryParameters as { name: string; value: string }[]).find((p) => p.name === "filter")?.value.replace(/<JP>.*<\/JP>/, userIds[0]) ?? "";
-    const res = await fetch(`${sub.uri.scheme}://${sub.uri.host}${sub.uri.path}?filter=${encodeURIComponent(filter)}`, { headers: { Authorization: authOf(sub) } });
+    // The parent's id goes into the POST /Groups/.search body (never a query parameter).
+    const search = (sub.body as { textBody: Record<string, unknown> }).textBody;
+    const filter = String(search.filter).replace(/<JP>.*<\/JP>/, userIds[0]);
+    const res = await fetch(`${sub.uri.scheme}://${sub.uri.host}${sub.uri.path}`, {
+      method: "POST",
+      headers: { Authorization: authOf(sub) ?? "", "Content-Type": "application/scim+json" },
+      body: JSON.stringify({ schemas: search.schemas, filter, attributes: search.attributes }),
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { totalResults: number }).totalResults).toBe(2);
   });
@@ -177,6 +183,18 @@ describe("bad input gets a specific 4xx and no template", () => {
     const e = errorOf(r);
     expect(e.error).toBe(code);
     expect(e.message).toMatch(message);
+  });
+});
+
+describe("what Access Governance receives for a failure (over the fdk socket)", () => {
+  it("a 502 whose JSON body's detail is InvocationFailed: followed by our {error, message}", async () => {
+    const r = await fn["ag-request"].invoke({ connectedSystemName: "Nope", entityName: "UserAsAccount", operationName: "GET" });
+    expect(r.status).toBe(502);
+    const wire = r.json as { detail?: unknown };
+    expect(typeof wire.detail).toBe("string");
+    const detail = wire.detail as string;
+    expect(detail.startsWith("InvocationFailed: ")).toBe(true);
+    expect(JSON.parse(detail.slice("InvocationFailed: ".length))).toEqual({ error: "unknown_system", message: expect.stringContaining('connected system "Nope" is not configured') });
   });
 });
 

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
-import { INDEX_FILE, renderTemplateIndex } from "../../function/src/governance/generate-template-index";
+import { INDEX_FILE, renderTemplateIndex } from "../../function/cli/templates-index";
 import { TEMPLATE_FILES } from "../../function/src/governance/template-index";
 import { readTemplate } from "./support/landscape";
 
 describe("bundled template index", () => {
   it("is current: regenerating it from templates/ changes nothing", () => {
-    // After adding or removing a template: tsx function/src/governance/generate-template-index.ts
+    // After adding or removing a template: npm run templates:index
     expect(readFileSync(INDEX_FILE, "utf8")).toBe(renderTemplateIndex());
   });
 

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { runPreview, type PreviewOptions } from "../../function/src/templates-tooling/preview";
+import { runPreview, type PreviewOptions } from "../../function/cli/templates/preview";
 import type { RunningFunction } from "../support/fdk-harness";
 import { startGraphServer, type GraphServer } from "../servers/graph/server";
 import { DEFAULT_ADMIN } from "../servers/ords";

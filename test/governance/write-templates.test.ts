@@ -1,6 +1,6 @@
-import { ElSandbox } from "../../function/src/templates-tooling/el-sandbox";
-import { renderRequest } from "../../function/src/templates-tooling/request-renderer";
-import type { RequestTemplate } from "../../function/src/templates-tooling/template-types";
+import { ElSandbox } from "../../function/cli/templates/el-sandbox";
+import { renderRequest } from "../../function/cli/templates/request-renderer";
+import type { RequestTemplate } from "../../function/cli/templates/template-types";
 import type { RunningFunction } from "../support/fdk-harness";
 import { startLandscape, startRole, type Landscape } from "./support/landscape";
 
@@ -59,10 +59,15 @@ describe("identity domain account lifecycle through the served templates", () =>
     expect(JSON.stringify(r.body)).not.toContain("Analytical-Engine-1843");
   });
 
-  it("UPDATE replaces attributes and sets active from the status flag as a JSON boolean (UQ:)", async () => {
-    const r = await perform("UPDATE", { ...account, uid: [uid], displayName: ["Countess of Lovelace"], status: ["false"] });
+  it("UPDATE patches only the provisioned attributes: status (READ-only in the schema) and the rest stay", async () => {
+    const before = l.scim.store.requireUser(uid);
+    // Access Governance sends only PROVISION attributes on UPDATE; status is never among them.
+    const r = await perform("UPDATE", { ...account, uid: [uid], displayName: ["Countess of Lovelace"] });
     expect(r.status).toBe(200);
-    expect(l.scim.store.requireUser(uid)).toMatchObject({ displayName: "Countess of Lovelace", active: false });
+    const after = l.scim.store.requireUser(uid);
+    expect(after).toMatchObject({ displayName: "Countess of Lovelace", givenName: "Ada", familyName: "Lovelace", active: before.active });
+    const stable = (u: typeof before) => ({ ...u, displayName: "", lastModified: 0, version: 0 });
+    expect(stable(after)).toEqual(stable(before));
   });
 
   it("ENABLE and DISABLE flip active", async () => {

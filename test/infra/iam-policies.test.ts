@@ -102,15 +102,6 @@ describe("IAM construct", () => {
     ]);
   });
 
-  it("lets only the configured Access Governance instance use the functions", () => {
-    expect(statementsOf(prodTenancy, "-access-governance")).toEqual([
-      "Allow resource agcsgovernanceinstance agcs-rp to use functions-family in compartment id ocid1.compartment.oc1..aaaaaaaaprodidentitysync where all {request.principal.siOcid = 'ocid1.agcsgovernanceinstance.oc1.eu-frankfurt-1.amaaaaaaprodag'}",
-    ]);
-    expect(Object.values(resources(example, "oci_identity_policy")).map((p) => p.name)).not.toContain(
-      "iam-adb-sync-example-access-governance",
-    );
-  });
-
   it("never grants manage all-resources or tenancy-wide manage", () => {
     for (const s of [example, prodTenancy]) {
       for (const p of Object.values(resources(s, "oci_identity_policy"))) {

@@ -39,6 +39,11 @@ export interface TokenSourceOptions {
   skewSeconds?: number;
   /** Upper bound on how long a token is reused, whatever expires_in says. */
   maxLifetimeSeconds?: number;
+  /**
+   * Never hand out a token with less than this many seconds left (replaces skewSeconds); a fresh token whose
+   * stated lifetime is shorter is refused, since whoever receives it may keep it that long.
+   */
+  minRemainingSeconds?: number;
   timeoutMs?: number;
   retry?: RetryPolicy;
   now?: () => number;
@@ -115,8 +120,13 @@ export class TokenSource {
     } catch {
       throw new TokenError(`OAuth token reply from ${host} is not a token response`, res.status);
     }
-    const lifetime = Math.min(parsed.expires_in ?? 3600, this.opts.maxLifetimeSeconds ?? Infinity);
-    const expiresAt = this.now() + Math.max(0, lifetime - (this.opts.skewSeconds ?? 60)) * 1000;
+    const stated = parsed.expires_in ?? 3600;
+    const margin = this.opts.minRemainingSeconds ?? this.opts.skewSeconds ?? 60;
+    if (this.opts.minRemainingSeconds !== undefined && stated < margin) {
+      throw new TokenError(`OAuth token from ${host} lives ${stated} s, less than the ${margin} s a token handed out must have left`, res.status);
+    }
+    const reuse = Math.min(stated - margin, this.opts.maxLifetimeSeconds ?? Infinity);
+    const expiresAt = this.now() + Math.max(0, reuse) * 1000;
     this.cached = { token: parsed.access_token, expiresAt };
     return parsed.access_token;
   }

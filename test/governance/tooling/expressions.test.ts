@@ -1,6 +1,6 @@
-import { ElSandbox } from "../../../function/src/templates-tooling/el-sandbox";
-import { evaluateTemplateString, listExpressions, unquote, type ExpressionEnv } from "../../../function/src/templates-tooling/expressions";
-import { evaluateJsonPath } from "../../../function/src/templates-tooling/jsonpath";
+import { ElSandbox } from "../../../function/cli/templates/el-sandbox";
+import { evaluateTemplateString, listExpressions, unquote, type ExpressionEnv } from "../../../function/cli/templates/expressions";
+import { evaluateJsonPath } from "../../../function/cli/templates/jsonpath";
 
 const sandbox = new ElSandbox({ timeoutMs: 100 });
 const page = {

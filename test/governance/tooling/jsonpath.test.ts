@@ -1,4 +1,4 @@
-import { evaluateJsonPath, isDefinitePath, toJsonPathPlus } from "../../../function/src/templates-tooling/jsonpath";
+import { evaluateJsonPath, isDefinitePath, toJsonPathPlus } from "../../../function/cli/templates/jsonpath";
 
 const doc = {
   "@odata.nextLink": "https://graph.example/v1.0/users?$top=2&$skiptoken=abc",

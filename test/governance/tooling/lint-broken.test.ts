@@ -1,4 +1,4 @@
-import { lintTemplates } from "../../../function/src/templates-tooling/lint";
+import { lintTemplates } from "../../../function/cli/templates/lint";
 import { runCli, scratchCopy, type ScratchTree } from "./helpers";
 
 type Json = Record<string, any>;
@@ -25,6 +25,7 @@ const cases: Case[] = [
   { name: "unknown pagination type", breakIt: (t) => t.edit(REQ, (j: Json) => void (j.paginationType = "CURSOR")), file: REQ, path: "$.paginationType", message: "OFFSET, PAGE_INCREMENT, PAGE_TOKEN" },
   { name: "misspelt key", breakIt: (t) => t.edit(REQ, (j: Json) => void (j.queryParameter = [])), file: REQ, path: "$", message: "must NOT have additional properties (queryParameter)" },
   { name: "expression deep in a JSON body", breakIt: (t) => t.edit(REQ, (j: Json) => void (j.subRequests[0].body.textBody.binds[0].value = "<JP>$.items[0].resultSet.items[<EL>currentIndex</EL>].username</JP>")), file: REQ, path: "$.subRequests[0].body.textBody.binds[0].value", message: "<EL> uses currentIndex, which is not bound in a sub-request (bound there: attributes, parentRequestResponseHeaders, previousRequestResponseHeaders, parentCurrentIndex)" },
+  { name: "parent <JP> in a sub-request query parameter", breakIt: (t) => t.edit(REQ, (j: Json) => void (j.subRequests[0].queryParameters = [{ name: "filter", value: "members.value eq \"<JP>$.id</JP>\"" }])), file: REQ, path: "$.subRequests[0].queryParameters[0].value", message: "<JP>$.id</JP>: there is no response to read in a query parameter of a sub-request" },
   { name: "sub-request without id", breakIt: (t) => t.edit(REQ, (j: Json) => void delete j.subRequests[0].id), file: REQ, path: "$.subRequests[0]", message: "must have required property 'id'" },
   { name: "body type", breakIt: (t) => t.edit(REQ, (j: Json) => void (j.body.type = "json")), file: REQ, path: "$.body.type", message: "text, form" },
   { name: "schema data type", breakIt: (t) => t.edit(SCHEMA, (j: Json) => void (j.schemaTemplates[0].attributes[2].dataType = "STRING")), file: SCHEMA, path: "$.schemaTemplates[0].attributes[2].dataType", message: "TEXT, NUMBER, DECIMAL_NUMBER, DATE, FLAG" },
@@ -109,6 +110,24 @@ describe("templates:lint on broken templates", () => {
       expect(lines).toContainEqual(expect.stringMatching(/SEARCH_TEMPLATE\.json: \$\.attributes\[0\]\.value: <EL> at character 0 is closed by <\/JP>$/));
       expect(lines[lines.length - 1]).toMatch(/^6 files checked: \d+ errors, \d+ warnings$/);
       expect(run.code).toBe(1);
+    } finally {
+      tree.dispose();
+    }
+  });
+});
+
+describe("conventions of Oracle's reference and seed are accepted", () => {
+  const accepted: { name: string; change: (t: ScratchTree) => void }[] = [
+    { name: "a LOOKUP class without attributes", change: (t) => t.edit(SCHEMA, (j: Json) => void j.schemaTemplates.push({ type: "LOOKUP", name: "countries", displayName: "Countries" })) },
+    { name: "a relationship without relatedBy", change: (t) => t.edit(SCHEMA, (j: Json) => void delete j.schemaTemplates[0].attributes[4].relationship.relatedBy) },
+    { name: "nature inside relationshipProperties", change: (t) => t.edit(SCHEMA, (j: Json) => void (j.schemaTemplates[0].attributes[4].relationship.relationshipProperties = [{ name: "uid", dataType: "TEXT", nature: ["REQUIRED"] }])) },
+  ];
+  it.each(accepted)("$name", ({ change }) => {
+    const tree = scratchCopy();
+    try {
+      change(tree);
+      const errors = lintTemplates(tree.root).diagnostics.filter((d) => d.severity === "error");
+      expect(errors).toEqual([]);
     } finally {
       tree.dispose();
     }

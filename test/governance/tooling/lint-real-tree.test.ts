@@ -1,5 +1,5 @@
-import { lintTemplates } from "../../../function/src/templates-tooling/lint";
-import { formatDiagnostic } from "../../../function/src/templates-tooling/diagnostics";
+import { lintTemplates } from "../../../function/cli/templates/lint";
+import { formatDiagnostic } from "../../../function/cli/templates/diagnostics";
 import { FIXTURE_TEMPLATES, REAL_TEMPLATES, runCli } from "./helpers";
 
 describe("templates:lint on the shipped templates", () => {

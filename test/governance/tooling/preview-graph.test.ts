@@ -1,5 +1,5 @@
-import { runPreview } from "../../../function/src/templates-tooling/preview";
-import { parseTargetUrl } from "../../../function/src/templates-tooling/preview-target";
+import { runPreview } from "../../../function/cli/templates/preview";
+import { parseTargetUrl } from "../../../function/cli/templates/preview-target";
 import { startGraphServer, type GraphServer } from "../../servers/graph/server";
 import { REAL_TEMPLATES, runCli, tableRows } from "./helpers";
 

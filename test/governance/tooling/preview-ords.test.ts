@@ -1,6 +1,6 @@
 import { CREATE_REGISTRY_TABLE } from "../../../function/src/registry/table";
-import { MASK, runPreview, type PreviewOptions } from "../../../function/src/templates-tooling/preview";
-import { parseTargetUrl } from "../../../function/src/templates-tooling/preview-target";
+import { MASK, runPreview, type PreviewOptions } from "../../../function/cli/templates/preview";
+import { parseTargetUrl } from "../../../function/cli/templates/preview-target";
 import { DEFAULT_ADMIN, startOrdsServer, type OrdsServer } from "../../servers/ords";
 import { one } from "../../servers/ords/test-client";
 import { basic, FIXTURE_TEMPLATES, REAL_TEMPLATES, runCli, scratchCopy } from "./helpers";

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runPreview } from "../../../function/src/templates-tooling/preview";
-import { parseTargetUrl } from "../../../function/src/templates-tooling/preview-target";
+import { runPreview } from "../../../function/cli/templates/preview";
+import { parseTargetUrl } from "../../../function/cli/templates/preview-target";
 import { seedDirectory, startScimServer, type ScimServer } from "../../servers/scim";
 import { REAL_TEMPLATES, runCli, tableRows } from "./helpers";
 
@@ -58,8 +58,11 @@ describe("templates:preview against an identity domain (SCIM, OFFSET)", () => {
     expect(pages).toEqual([3, 6, 7]);
     expect(result.pages).toBe(4);
     expect(scim.counters.get("GET /admin/v1/Users")).toBe(4);
-    // Each user's group sub-request pages too: one page of groups, one empty page.
-    expect(scim.counters.get("GET /admin/v1/Groups")).toBe(7 * 2);
+    // Each user's group sub-request pages too: one page of groups, one empty page. The parent's id travels in
+    // a POST /Groups/.search body, never in a query parameter (the connector evaluates those without the
+    // parent response and does not URL-encode them).
+    expect(scim.counters.get("POST /admin/v1/Groups/.search")).toBe(7 * 2);
+    expect(scim.counters.get("GET /admin/v1/Groups")).toBe(0);
     expect(result.requests).toBe(4 + 14);
   });
 

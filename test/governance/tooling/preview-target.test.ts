@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { authorizationFrom, parseTargetUrl, resolveTarget, systemsEnvironment } from "../../../function/src/templates-tooling/preview-target";
+import { authorizationFrom, parseTargetUrl, resolveTarget, systemsEnvironment } from "../../../function/cli/templates/preview-target";
 
 const SYSTEMS = JSON.stringify([
   { name: "Prod-ADB", application: "adb", host: "abc.adb.eu-frankfurt-1.oraclecloudapps.com", basePath: "/ords/admin", auth: { type: "ords", secret: "ocid1.vaultsecret.oc1..aaaa" } },

@@ -1,7 +1,7 @@
-import { ElSandbox } from "../../../function/src/templates-tooling/el-sandbox";
-import { evaluateJsonPath } from "../../../function/src/templates-tooling/jsonpath";
-import { renderRequest } from "../../../function/src/templates-tooling/request-renderer";
-import type { RequestTemplate } from "../../../function/src/templates-tooling/template-types";
+import { ElSandbox } from "../../../function/cli/templates/el-sandbox";
+import { evaluateJsonPath } from "../../../function/cli/templates/jsonpath";
+import { renderRequest } from "../../../function/cli/templates/request-renderer";
+import type { RequestTemplate } from "../../../function/cli/templates/template-types";
 
 const sandbox = new ElSandbox();
 const env = (vars: Record<string, unknown>, parent?: unknown) => ({

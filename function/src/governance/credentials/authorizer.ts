@@ -22,6 +22,14 @@ export interface AuthorizerDeps {
   tokens: Map<string, TokenSource>;
 }
 
+/**
+ * Access Governance caches a request template, token included, for its request/test cache TTL and then runs
+ * requests with it; the README recommends TTLs of at most 10 minutes. 15 minutes left on every token handed
+ * out covers that cache plus a request started just before it expires (read timeout, the 300 s function
+ * limit) and clock skew. Identity-domain, ORDS and Entra tokens live 60 minutes or more by default.
+ */
+export const TOKEN_MIN_REMAINING_SECONDS = 900;
+
 const IDCS_SCOPE = "urn:opc:idm:__myscopes__";
 const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 
@@ -75,7 +83,7 @@ export function createAuthorizer(system: ConnectedSystem, deps: AuthorizerDeps):
         const agent = proxy ? await proxyAgent(proxy) : undefined;
         let source = deps.tokens.get(key);
         if (!source) {
-          source = new TokenSource({ ...how, ...c, agent }, { maxLifetimeSeconds: deps.ttlSeconds || undefined });
+          source = new TokenSource({ ...how, ...c, agent }, { maxLifetimeSeconds: deps.ttlSeconds || undefined, minRemainingSeconds: TOKEN_MIN_REMAINING_SECONDS });
           deps.tokens.set(key, source);
           deps.log.debug({ system: system.name, tokenHost: new URL(grant.tokenUrl).host }, "new OAuth token source");
         }

@@ -55,7 +55,9 @@ export function checkRequest(t: RequestTemplate, report: Report, base = "$", isS
   };
   const used = new Set<string>();
   for (const [path, value] of requestStrings(t, base)) {
-    for (const v of checkTemplateString(value, path, ctx, report)) used.add(v);
+    // Oracle's connector evaluates query parameters without the parent response and sends them as they are.
+    const queryCtx = path.includes(".queryParameters[") ? { ...ctx, jsonPathAllowed: false, where: `a query parameter of ${ctx.where} (not evaluated against the parent response; put the value in the path or a POST .search body)` } : ctx;
+    for (const v of checkTemplateString(value, path, queryCtx, report)) used.add(v);
   }
   if (type && !used.has(PAGINATION_DRIVERS[type])) {
     report(`${base}.paginationType`, `${type} pagination, but no <EL> reads ${PAGINATION_DRIVERS[type]}: every page would be the first`);
@@ -114,7 +116,7 @@ export function checkSchema(file: SchemaFile, report: Report): void {
     if (seen !== undefined) report(`${path}.name`, `duplicate schema template ${t.name} (also schemaTemplates[${seen}])`);
     else templates.set(t.name, i);
     const attrs = new Map<string, number>();
-    t.attributes.forEach((a, j) => {
+    (t.attributes ?? []).forEach((a, j) => {
       const seenAttr = attrs.get(a.name);
       if (seenAttr !== undefined) report(`${path}.attributes[${j}].name`, `duplicate attribute ${a.name} (also attributes[${seenAttr}])`);
       else attrs.set(a.name, j);
@@ -130,7 +132,8 @@ export function checkSchema(file: SchemaFile, report: Report): void {
       }
     });
     const mandatory: readonly string[] = t.type === IDENTITY_ENTITY_TYPE ? MANDATORY_IDENTITY_ATTRIBUTES : MANDATORY_OBJECT_ATTRIBUTES;
-    const missing = mandatory.filter((m) => !attrs.has(m));
+    // A LOOKUP may omit attributes altogether (its entries are code → label); if it declares some, uid and name.
+    const missing = t.type === "LOOKUP" && t.attributes === undefined ? [] : mandatory.filter((m) => !attrs.has(m));
     if (missing.length > 0) {
       const what = t.type === IDENTITY_ENTITY_TYPE ? "the identity object class (type ACCOUNT)" : `a ${t.type} object class`;
       report(`${path}.attributes`, `${t.name} lacks attributes mandatory for ${what}: ${missing.join(", ")}`);
@@ -138,13 +141,14 @@ export function checkSchema(file: SchemaFile, report: Report): void {
     if (t.data && t.type !== "LOOKUP") report(`${path}.data`, "static data is only read for LOOKUP object classes", "warning");
   });
   file.schemaTemplates.forEach((t, i) =>
-    t.attributes.forEach((a, j) => {
+    (t.attributes ?? []).forEach((a, j) => {
       if (!a.relationship) return;
       const path = `$.schemaTemplates[${i}].attributes[${j}].relationship`;
       const target = file.schemaTemplates.find((x) => x.name === a.relationship?.relatedTo);
       if (!target) {
         report(`${path}.relatedTo`, `${a.relationship.relatedTo} is not a schema template here (have: ${[...templates.keys()].join(", ")})`);
-      } else if (!target.attributes.some((x) => x.name === a.relationship?.relatedBy)) {
+      } else if (a.relationship.relatedBy !== undefined && target.type !== "LOOKUP" && !(target.attributes ?? []).some((x) => x.name === a.relationship?.relatedBy)) {
+        // A LOOKUP's uid is implicit (its codes), so relatedBy "uid" needs no declared attribute there.
         report(`${path}.relatedBy`, `${target.name} has no attribute ${a.relationship.relatedBy}`);
       }
     }),

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { TEMPLATE_KINDS, type TemplateKind } from "../governance/operations";
+import { TEMPLATE_KINDS, type TemplateKind } from "../../src/governance/operations";
 import { CHILD_DATA_OPERATIONS, OPERATIONS, type Operation } from "./vocabulary";
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
-import { findSystem, loadGovernanceConfig } from "../governance/config";
-import type { Target } from "../governance/authorize";
+import { findSystem, loadGovernanceConfig } from "../../src/governance/config";
+import type { Target } from "../../src/governance/authorize";
 
 /**
  * Where a preview sends its requests and with which credentials: a connected system from the same

@@ -29,7 +29,7 @@ export function checkApplication(app: string, t: AppTemplates, sink: Diagnostic[
       continue;
     }
     if (schema && childAttribute) {
-      const attr = schema.attributes.find((a) => a.name === childAttribute);
+      const attr = (schema.attributes ?? []).find((a) => a.name === childAttribute);
       if (!attr) report("$", `child-data folder ${childAttribute} is not an attribute of ${entity}`);
       else if (!attr.nature?.includes("MULTIVALUED")) report("$", `child-data folder ${childAttribute}: ${entity}.${childAttribute} is not MULTIVALUED`);
     }
@@ -104,7 +104,7 @@ function checkResponseAgainstSchema(
 ): void {
   (response.attributes ?? []).forEach((a, i) => {
     const path = `$.attributes[${i}]`;
-    const attr = schema.attributes.find((x) => x.name === a.name);
+    const attr = (schema.attributes ?? []).find((x) => x.name === a.name);
     if (!attr) {
       report(`${path}.name`, `${a.name} is not an attribute of ${schema.name}`);
       return;
@@ -114,7 +114,7 @@ function checkResponseAgainstSchema(
     const related = attr.relationship ? byName.get(attr.relationship.relatedTo) : undefined;
     if (!related) return;
     (a.subAttributes ?? []).forEach((s, j) => {
-      if (!related.attributes.some((x) => x.name === s.name)) {
+      if (!(related.attributes ?? []).some((x) => x.name === s.name)) {
         report(`${path}.subAttributes[${j}].name`, `${s.name} is not an attribute of ${related.name} (${a.name} relates to it)`);
       }
     });

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { authorizeRequest, type Target } from "../governance/authorize";
+import { authorizeRequest, type Target } from "../../src/governance/authorize";
 import { ElSandbox } from "./el-sandbox";
 import { describeRequest, httpSender, type Exchanged } from "./exchange";
 import type { RenderedRequest } from "./request-renderer";
@@ -72,7 +72,7 @@ export async function runPreview(o: PreviewOptions): Promise<PreviewResult> {
   const response = loadResponseTemplate(root, loc);
   if (!response) throw new PreviewError(`${o.app}/${o.entity} has no ${o.operation} response template: nothing to map`);
   const schema = loadSchemaFile(root, o.app)?.schemaTemplates.find((t) => t.name === o.entity);
-  const sensitive = new Set(schema?.attributes.filter((a) => a.nature?.includes("SENSITIVE")).map((a) => a.name) ?? []);
+  const sensitive = new Set((schema?.attributes ?? []).filter((a) => a.nature?.includes("SENSITIVE")).map((a) => a.name) ?? []);
   const attributes: Record<string, string[]> = { ...o.attributes, ...(o.id ? { uid: [o.id] } : {}) };
   const send = httpSender(o.timeoutMs ?? 30_000);
   const traced = async (r: RenderedRequest): Promise<Exchanged> => {

@@ -1,5 +1,5 @@
-import { httpExchange } from "../net/http";
-import { TransientError } from "../net/retry";
+import { httpExchange } from "../../src/net/http";
+import { TransientError } from "../../src/net/retry";
 import type { RenderedRequest } from "./request-renderer";
 
 /** A target's answer to one rendered request: the parsed JSON body and the response headers. */

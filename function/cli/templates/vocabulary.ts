@@ -4,7 +4,7 @@
  */
 
 /** Operations and child-data operations are the template functions' own lists. */
-export { OPERATIONS, CHILD_DATA_OPERATIONS, type Operation } from "../governance/operations";
+export { OPERATIONS, CHILD_DATA_OPERATIONS, type Operation } from "../../src/governance/operations";
 
 export const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"] as const;
 export type Method = (typeof METHODS)[number];

@@ -119,7 +119,10 @@ export const schemaSchema = {
       items: {
         type: "object",
         additionalProperties: false,
-        required: ["type", "name", "attributes"],
+        // Oracle's seed and reference declare LOOKUP classes with only `data` (static) or nothing but a name.
+        required: ["type", "name"],
+        if: { properties: { type: { not: { const: "LOOKUP" } } } },
+        then: { required: ["attributes"] },
         properties: {
           type: { enum: ENTITY_TYPES },
           name: { type: "string", pattern: "^[A-Za-z][A-Za-z0-9_]*$" },
@@ -143,7 +146,8 @@ export const schemaSchema = {
         relationship: {
           type: "object",
           additionalProperties: false,
-          required: ["relatedTo", "relatedBy"],
+          // relatedBy may be left out (the reference's seed does): the related class's uid is used.
+          required: ["relatedTo"],
           properties: {
             relatedTo: nonEmpty,
             relatedBy: nonEmpty,
@@ -152,7 +156,8 @@ export const schemaSchema = {
               items: {
                 type: "object",
                 additionalProperties: false,
-                properties: { name: nonEmpty, dataType: { enum: DATA_TYPES }, usage: enumList(NATURES) },
+                // The reference's model keys natures under `usage`; its documentation and seed write `nature`.
+                properties: { name: nonEmpty, dataType: { enum: DATA_TYPES }, usage: enumList(NATURES), nature: enumList(NATURES) },
               },
             },
           },

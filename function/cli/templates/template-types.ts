@@ -50,8 +50,8 @@ export interface SchemaAttribute {
   usage?: string[];
   relationship?: {
     relatedTo: string;
-    relatedBy: string;
-    relationshipProperties?: { name?: string; dataType?: string; usage?: string[] }[];
+    relatedBy?: string;
+    relationshipProperties?: { name?: string; dataType?: string; usage?: string[]; nature?: string[] }[];
   };
   outboundTransformation?: { script: string };
   uiProperties?: Record<string, unknown>;
@@ -61,7 +61,7 @@ export interface SchemaTemplate {
   type: string;
   name: string;
   displayName?: string;
-  attributes: SchemaAttribute[];
+  attributes?: SchemaAttribute[];
   data?: Record<string, string>;
 }
 
