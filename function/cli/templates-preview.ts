@@ -79,7 +79,8 @@ const program = new Command()
   .action(async (o: Options) => {
     const env = systemsEnvironment(o.env, process.env);
     const { app, target } = resolveTarget({ system: o.system, app: o.app, target: o.target, env });
-    const authorization = authorizationFrom({ token: o.token, basic: o.basic }, process.env);
+    // env:NAME may name a variable of the --env file (the sandbox's preview.env) as well as of the environment.
+    const authorization = authorizationFrom({ token: o.token, basic: o.basic }, o.env ? { ...process.env, ...env } : process.env);
     const progress = progressLine();
     let result;
     try {
