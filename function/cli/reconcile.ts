@@ -3,7 +3,6 @@ import { resolve } from "node:path";
 import cliProgress from "cli-progress";
 import Table from "cli-table3";
 import { Command, InvalidArgumentError } from "commander";
-import pc from "picocolors";
 import { provisioningConfig } from "../../infra/config/function-config";
 import { ENVIRONMENTS_DIR, loadEnvironmentFile } from "../../infra/config/load-environment";
 import { applyDrift, startScenario } from "../../test/reconcile/scenario";
@@ -15,6 +14,12 @@ import { planStatements, reconcile, type ReconcileOptions, type ReconcileResult 
 import type { ScimClient } from "../src/reconcile/scim-client";
 import { scimClientFor } from "../src/reconcile/scim-source";
 import type { SecretReader } from "../src/secrets";
+import { CliError, quietOnClosedPipe, reportFailure } from "./lib/cli-error";
+import { coloursFor, tableStyle } from "./lib/colour";
+
+const pc = coloursFor(process.stdout);
+const dim = coloursFor(process.stderr).dim;
+quietOnClosedPipe();
 
 /**
  * `npm run reconcile -- --env <name> [--dry-run] [--force]`: one reconciliation run from this machine.
@@ -57,7 +62,13 @@ async function sandboxTarget(users: number, log: Logger): Promise<Target> {
 /** Vault reads signed with the user's OCI config profile (the function itself uses its resource principal). */
 async function profileSecrets(profile: string, region: string): Promise<SecretReader> {
   const [{ ConfigFileAuthenticationDetailsProvider, Region }, { SecretsClient }] = await Promise.all([import("oci-common"), import("oci-secrets")]);
-  const client = new SecretsClient({ authenticationDetailsProvider: new ConfigFileAuthenticationDetailsProvider(undefined, profile) });
+  let provider;
+  try {
+    provider = new ConfigFileAuthenticationDetailsProvider(undefined, profile);
+  } catch (err) {
+    throw new CliError(`OCI config profile ${profile}: ${(err as Error).message.trim()}`);
+  }
+  const client = new SecretsClient({ authenticationDetailsProvider: provider });
   client.region = Region.fromRegionId(region);
   return {
     async read(secretId) {
@@ -74,13 +85,13 @@ async function environmentTarget(name: string, o: Options, log: Logger): Promise
   const file = resolve(ENVIRONMENTS_DIR, `${name}.json`);
   if (!existsSync(file)) {
     const known = readdirSync(ENVIRONMENTS_DIR).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, ""));
-    throw new Error(`no environment ${name}: expected ${file} (known: sandbox, ${known.join(", ")})`);
+    throw new CliError(`no environment ${name}: expected ${file} (known: sandbox, ${known.join(", ")})`);
   }
   const { config: env } = loadEnvironmentFile(file);
   const ordsUrl = o.ordsUrl ?? (env.database.ordsUrl ? `${env.database.ordsUrl}/${env.database.schemaAlias}` : undefined);
-  if (!ordsUrl) throw new Error(`environment ${name} names its database by OCID; pass --ords-url https://…/ords/${env.database.schemaAlias}`);
+  if (!ordsUrl) throw new CliError(`environment ${name} names its database by OCID; pass --ords-url https://…/ords/${env.database.schemaAlias}`);
   const ordsSecretId = o.ordsSecret ?? (env.secrets.ords.startsWith("ocid1.") ? env.secrets.ords : undefined);
-  if (!ordsSecretId) throw new Error(`environment ${name} creates its ORDS secret at deploy time; pass --ords-secret <secret OCID>`);
+  if (!ordsSecretId) throw new CliError(`environment ${name} creates its ORDS secret at deploy time; pass --ords-secret <the deployed secret's OCID>`);
   const entries = provisioningConfig(env, { ordsUrl, ordsSecretId });
   const raw: Record<string, string> = {};
   for (const [k, v] of Object.entries(entries)) if (typeof v === "string") raw[k] = v;
@@ -116,7 +127,7 @@ function progress(): Pick<ReconcileOptions, "onPhase" | "onProgress"> & { stop()
 
 function summary(r: ReconcileResult, calls: { scim: number; ords: number }, ms: number): string {
   const rep = r.report;
-  const t = new Table({ head: [pc.bold("reconcile"), pc.bold("")] });
+  const t = new Table({ head: ["reconcile", ""], style: tableStyle(pc) });
   const colour = rep.outcome === "applied" || rep.outcome === "unchanged" || rep.outcome === "planned" ? pc.green : pc.red;
   t.push(
     ["outcome", colour(rep.outcome)],
@@ -136,7 +147,7 @@ function summary(r: ReconcileResult, calls: { scim: number; ords: number }, ms: 
   t.push(["SCIM / ORDS calls", `${calls.scim} / ${calls.ords}`], ["duration", `${(ms / 1000).toFixed(1)} s`]);
   const out = [t.toString()];
   if (rep.refused.length > 0) {
-    const refused = new Table({ head: ["refused", "reason"], colWidths: [28, 90], wordWrap: true });
+    const refused = new Table({ head: ["refused", "reason"], colWidths: [28, 90], wordWrap: true, style: tableStyle(pc) });
     for (const x of rep.refused.slice(0, 20)) refused.push([x.dbUsername ?? x.iamUserId, x.reason]);
     out.push(refused.toString());
   }
@@ -157,7 +168,7 @@ const program = new Command()
     const log = createLogger(process.env.LOG_LEVEL ?? "warn");
     const target = o.env === "sandbox" ? await sandboxTarget(o.users, log) : await environmentTarget(o.env, o, log);
     try {
-      if (target.drift.length > 0) console.error(pc.dim(`sandbox drift:\n  ${target.drift.join("\n  ")}`));
+      if (target.drift.length > 0) console.error(dim(`sandbox drift:\n  ${target.drift.join("\n  ")}`));
       const bar = o.json ? undefined : progress();
       const started = Date.now();
       let result: ReconcileResult;
@@ -180,6 +191,5 @@ const program = new Command()
   });
 
 program.parseAsync().catch((err: unknown) => {
-  console.error(pc.red(`reconcile: ${err instanceof Error ? err.message : String(err)}`));
-  process.exitCode = 1;
+  process.exitCode = reportFailure("reconcile", err);
 });
