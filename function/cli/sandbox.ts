@@ -70,7 +70,8 @@ async function main(opts: { stay: boolean; synth: boolean }): Promise<void> {
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   let released: (() => void) | undefined;
   for (const [signal, n] of Object.entries(SIGNALS)) {
-    process.once(signal, () => {
+    // `on`, not `once`: npm and tsx pass a Ctrl-C on too, and a second signal must not kill the sandbox mid-cleanup.
+    process.on(signal, () => {
       if (released) return released();
       void stop().finally(() => process.exit(128 + n));
     });

@@ -57,9 +57,10 @@ export async function startPreviewTargets(stack: LocalStack, dir: string, cwd: s
     [
       "# Written by `npm start -- --stay`: the sandbox's loopback targets and their test credentials (nothing real).",
       `AG_SYSTEMS='${JSON.stringify(systems)}'`,
-      `SANDBOX_ORDS_BASIC=${DEFAULT_ADMIN.username}:${DEFAULT_ADMIN.password}`,
-      `SANDBOX_IDCS_TOKEN=${await scimToken(scim.url)}`,
-      `SANDBOX_GRAPH_TOKEN=${GRAPH_TOKEN}`,
+      // Quoted: an unquoted # would start a comment.
+      `SANDBOX_ORDS_BASIC='${DEFAULT_ADMIN.username}:${DEFAULT_ADMIN.password}'`,
+      `SANDBOX_IDCS_TOKEN='${await scimToken(scim.url)}'`,
+      `SANDBOX_GRAPH_TOKEN='${GRAPH_TOKEN}'`,
       "",
     ].join("\n"),
     { mode: 0o600 },
