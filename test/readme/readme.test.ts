@@ -98,8 +98,21 @@ describe("README", () => {
     const gone = new Promise((r) => stay?.once("exit", r));
     process.kill(-(stay?.pid as number), "SIGTERM");
     await gone;
+    // npm exits at once; the sandbox itself (a grandchild) stops its servers and functions first.
     const sandboxDir = join(clone, ".sandbox");
-    expect(existsSync(sandboxDir) ? readdirSync(sandboxDir) : []).toEqual([]);
+    const runs = () => (existsSync(sandboxDir) ? readdirSync(sandboxDir) : []);
+    const pids = runs().map((d) => Number(d.replace("run-", "")));
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 100 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(pids.filter(alive)).toEqual([]);
+    expect(runs()).toEqual([]);
     const r = run("npm run invoke -- examples/events/createuser.json", clone);
     expect(r.status).toBe(2);
     expect(r.out.trim()).toBe("invoke: no sandbox is running: start one with `npm start -- --stay` (in another terminal)");
