@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sym
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { LATEST_FILE, readmeFiguresBlock, renderFiguresBlock } from "../../bench/readme-figures";
+import { isAlive as alive } from "../../function/cli/sandbox/run-dir";
 import { ROOT } from "../support/paths";
 import { commandBlocks, sampleMismatch } from "./blocks";
 
@@ -102,14 +103,6 @@ describe("README", () => {
     const sandboxDir = join(clone, ".sandbox");
     const runs = () => (existsSync(sandboxDir) ? readdirSync(sandboxDir) : []);
     const pids = runs().map((d) => Number(d.replace("run-", "")));
-    const alive = (pid: number) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
     for (let i = 0; i < 100 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
     expect(pids.filter(alive)).toEqual([]);
     expect(runs()).toEqual([]);
