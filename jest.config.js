@@ -1,3 +1,5 @@
+const { skippedSuites } = require("./.ci/system-suites");
+
 /** The bundled function's contract tests, which also run with the function on Node 22 (project node22). */
 const CONTRACT_TESTS = [
   "<rootDir>/test/provision/event-flow.test.ts",
@@ -8,6 +10,9 @@ const CONTRACT_TESTS = [
 const common = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
+  // IAS_SKIP_SYSTEM_TESTS=1 on a machine without docker-registry/openssl: those suites are left out, and
+  // .ci/summarize.js names them in the summary line.
+  testPathIgnorePatterns: ["/node_modules/", ...skippedSuites().map((s) => `<rootDir>/${s.suite}`)],
   transform: { "^.+\\.ts$": "ts-jest" },
   setupFilesAfterEnv: ["<rootDir>/test/support/timeout.ts"],
 };
@@ -15,6 +20,7 @@ const common = {
 /** @type {import('jest').Config} */
 module.exports = {
   globalSetup: "<rootDir>/test/support/global-setup.ts",
+  reporters: ["default", "<rootDir>/.ci/skipped-reporter.js"],
   projects: [
     { ...common, displayName: "node20", testMatch: ["**/*.test.ts"], setupFiles: ["<rootDir>/test/support/node-machine.ts"] },
     { ...common, displayName: "node22", testMatch: CONTRACT_TESTS, setupFiles: ["<rootDir>/test/support/node22.ts"] },

@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: every benchmark of the project in one run, each figure against a baseline measured in the
- * same run. Prints the Markdown report on stdout (progress on stderr) and writes it to bench/results/latest.md.
- * `--quick` takes fewer samples and skips reconcile at 100k users (a few minutes); the full run takes ~10 minutes
- * on 2 cores, half of it reconciling 100k users.
+ * same run. Prints the Markdown report on stdout (progress on stderr), writes it to bench/results/latest.md and
+ * regenerates the README's figures block (the report's run line says how long it took). `--quick` takes fewer
+ * samples, skips reconcile at 100k users and writes bench/results/quick.md (git-ignored) instead.
  */
 import { Command } from "commander";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -17,6 +17,7 @@ import { benchLoad, type LoadOptions } from "./load";
 import { benchReconcile } from "./reconciliation";
 import { benchRemoteCalls } from "./remote-calls";
 import { benchStartup } from "./startup";
+import { writeReadmeFigures } from "./readme-figures";
 import { benchSynth } from "./synth";
 
 export interface Plan {
@@ -32,6 +33,8 @@ export const FULL: Plan = { name: "full", startupRuns: 7, load: { rounds: 5, use
 export const QUICK: Plan = { name: "quick", startupRuns: 3, load: { rounds: 3, usersPerRound: 20 }, warmEvents: 5, synthRuns: 2, reconcileSizes: [1000, 10000] };
 
 export const DEFAULT_OUT = resolve(__dirname, "results/latest.md");
+/** Quick runs are for a look, not for the record: they never replace latest.md or the README's figures. */
+export const QUICK_OUT = resolve(__dirname, "results/quick.md");
 
 const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
 
@@ -78,17 +81,22 @@ if (require.main === module) {
   new Command("bench")
     .description("Benchmark iam-adb-sync against baselines measured in the same run; prints a Markdown report")
     .option("--quick", "fewer runs and events, reconcile up to 10k users (a few minutes)", false)
-    .option("--out <file>", "where to write the report", DEFAULT_OUT)
-    .action(async (opts: { quick: boolean; out: string }) => {
+    .option("--out <file>", `where to write the report (default ${DEFAULT_OUT}; with --quick ${QUICK_OUT}, git-ignored)`)
+    .action(async (opts: { quick: boolean; out?: string }) => {
+      const out = opts.out ?? (opts.quick ? QUICK_OUT : DEFAULT_OUT);
       const report = await runBenchmarks(opts.quick ? QUICK : FULL, (step) => process.stderr.write(`bench: ${step}…\n`));
-      mkdirSync(dirname(opts.out), { recursive: true });
-      writeFileSync(opts.out, report);
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, report);
       process.stdout.write(report);
-      process.stderr.write(`bench: written to ${opts.out}\n`);
+      process.stderr.write(`bench: written to ${out}\n`);
+      if (out === DEFAULT_OUT) {
+        writeReadmeFigures(report);
+        process.stderr.write("bench: README figures block updated\n");
+      }
     })
     .parseAsync()
     .catch((err: unknown) => {
-      process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+      process.stderr.write(`bench failed: ${(err as Error).message}\n`);
       process.exitCode = 1;
     });
 }

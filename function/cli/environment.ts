@@ -7,11 +7,18 @@ import type { Logger } from "../src/log/logger";
 import type { OrdsClient } from "../src/ords/client";
 import { ordsClientFromSecret } from "../src/ords/from-secret";
 import type { SecretReader } from "../src/secrets";
+import { CliError } from "./lib/cli-error";
 
 /** Vault reads signed with the user's OCI config profile (the function itself uses its resource principal). */
 async function profileSecrets(profile: string, region: string): Promise<SecretReader> {
   const [{ ConfigFileAuthenticationDetailsProvider, Region }, { SecretsClient }] = await Promise.all([import("oci-common"), import("oci-secrets")]);
-  const client = new SecretsClient({ authenticationDetailsProvider: new ConfigFileAuthenticationDetailsProvider(undefined, profile) });
+  let provider;
+  try {
+    provider = new ConfigFileAuthenticationDetailsProvider(undefined, profile);
+  } catch (err) {
+    throw new CliError(`OCI config profile ${profile}: ${(err as Error).message.trim()}`);
+  }
+  const client = new SecretsClient({ authenticationDetailsProvider: provider });
   client.region = Region.fromRegionId(region);
   return {
     async read(secretId) {
@@ -22,7 +29,6 @@ async function profileSecrets(profile: string, region: string): Promise<SecretRe
     },
   };
 }
-
 
 /**
  * A real environment as a CLI on this machine reaches it: infra/environments/<name>.json, Vault read with the
@@ -36,13 +42,13 @@ export async function environmentConnection(
   const file = resolve(ENVIRONMENTS_DIR, `${name}.json`);
   if (!existsSync(file)) {
     const known = readdirSync(ENVIRONMENTS_DIR).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, ""));
-    throw new Error(`no environment ${name}: expected ${file} (known: sandbox, ${known.join(", ")})`);
+    throw new CliError(`no environment ${name}: expected ${file} (known: sandbox, ${known.join(", ")})`);
   }
   const { config: env } = loadEnvironmentFile(file);
   const ordsUrl = o.ordsUrl ?? (env.database.ordsUrl ? `${env.database.ordsUrl}/${env.database.schemaAlias}` : undefined);
-  if (!ordsUrl) throw new Error(`environment ${name} names its database by OCID; pass --ords-url https://…/ords/${env.database.schemaAlias}`);
+  if (!ordsUrl) throw new CliError(`environment ${name} names its database by OCID; pass --ords-url https://…/ords/${env.database.schemaAlias}`);
   const ordsSecretId = o.ordsSecret ?? (env.secrets.ords.startsWith("ocid1.") ? env.secrets.ords : undefined);
-  if (!ordsSecretId) throw new Error(`environment ${name} creates its ORDS secret at deploy time; pass --ords-secret <secret OCID>`);
+  if (!ordsSecretId) throw new CliError(`environment ${name} creates its ORDS secret at deploy time; pass --ords-secret <the deployed secret's OCID>`);
   const entries = provisioningConfig(env, { ordsUrl, ordsSecretId });
   const raw: Record<string, string> = {};
   for (const [k, v] of Object.entries(entries)) if (typeof v === "string") raw[k] = v;

@@ -1,7 +1,6 @@
 import cliProgress from "cli-progress";
 import Table from "cli-table3";
 import { Command, InvalidArgumentError } from "commander";
-import pc from "picocolors";
 import { applyDrift, startScenario } from "../../test/reconcile/scenario";
 import type { ProvisionConfig } from "../src/config/load";
 import { createLogger, type Logger } from "../src/log/logger";
@@ -10,6 +9,12 @@ import { planStatements, reconcile, type ReconcileOptions, type ReconcileResult 
 import type { ScimClient } from "../src/reconcile/scim-client";
 import { scimClientFor } from "../src/reconcile/scim-source";
 import { environmentConnection } from "./environment";
+import { quietOnClosedPipe, reportFailure } from "./lib/cli-error";
+import { coloursFor, tableStyle } from "./lib/colour";
+
+const pc = coloursFor(process.stdout);
+const dim = coloursFor(process.stderr).dim;
+quietOnClosedPipe();
 
 /**
  * `npm run reconcile -- --env <name> [--dry-run] [--force]`: one reconciliation run from this machine.
@@ -79,7 +84,7 @@ function progress(): Pick<ReconcileOptions, "onPhase" | "onProgress"> & { stop()
 
 function summary(r: ReconcileResult, calls: { scim: number; ords: number }, ms: number): string {
   const rep = r.report;
-  const t = new Table({ head: [pc.bold("reconcile"), pc.bold("")] });
+  const t = new Table({ head: ["reconcile", ""], style: tableStyle(pc) });
   const colour = rep.outcome === "applied" || rep.outcome === "unchanged" || rep.outcome === "planned" ? pc.green : pc.red;
   t.push(
     ["outcome", colour(rep.outcome)],
@@ -99,7 +104,7 @@ function summary(r: ReconcileResult, calls: { scim: number; ords: number }, ms: 
   t.push(["SCIM / ORDS calls", `${calls.scim} / ${calls.ords}`], ["duration", `${(ms / 1000).toFixed(1)} s`]);
   const out = [t.toString()];
   if (rep.refused.length > 0) {
-    const refused = new Table({ head: ["refused", "reason"], colWidths: [28, 90], wordWrap: true });
+    const refused = new Table({ head: ["refused", "reason"], colWidths: [28, 90], wordWrap: true, style: tableStyle(pc) });
     for (const x of rep.refused.slice(0, 20)) refused.push([x.dbUsername ?? x.iamUserId, x.reason]);
     out.push(refused.toString());
   }
@@ -120,7 +125,7 @@ const program = new Command()
     const log = createLogger(process.env.LOG_LEVEL ?? "warn");
     const target = o.env === "sandbox" ? await sandboxTarget(o.users, log) : await environmentTarget(o.env, o, log);
     try {
-      if (target.drift.length > 0) console.error(pc.dim(`sandbox drift:\n  ${target.drift.join("\n  ")}`));
+      if (target.drift.length > 0) console.error(dim(`sandbox drift:\n  ${target.drift.join("\n  ")}`));
       const bar = o.json ? undefined : progress();
       const started = Date.now();
       let result: ReconcileResult;
@@ -143,6 +148,5 @@ const program = new Command()
   });
 
 program.parseAsync().catch((err: unknown) => {
-  console.error(pc.red(`reconcile: ${err instanceof Error ? err.message : String(err)}`));
-  process.exitCode = 1;
+  process.exitCode = reportFailure("reconcile", err);
 });

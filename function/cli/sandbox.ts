@@ -2,23 +2,26 @@
  * `npm start`: the whole product on this machine, no cloud account and no Docker. Builds the bundle, starts
  * the loopback ORDS database and OCI APIs, runs the bundled function under the fdk listener, replays the story
  * in examples/sandbox-story.json showing what each event changed in the database, then synthesizes the
- * infrastructure of every environment. `--stay` keeps the sandbox up for `npm run invoke -- <event.json>`.
+ * infrastructure of every environment. `--stay` keeps the sandbox up for `npm run invoke -- <event.json>` and
+ * for templates:preview. Its state lives in .sandbox/run-<pid>/ and goes with it (Ctrl-C, SIGTERM, SIGHUP);
+ * function processes end by themselves when the sandbox is killed outright.
  */
 import Table from "cli-table3";
 import { Command } from "commander";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import pc from "picocolors";
 import { bundleFunction } from "../build/bundle";
 import { replyBody } from "../../test/support/fdk-harness";
-import { exampleEvent, startLocalStack } from "../../test/support/local-stack";
+import { exampleEvent, startLocalStack, type LocalStack } from "../../test/support/local-stack";
+import { coloursFor, tableStyle } from "./lib/colour";
 import { diff, snapshot } from "./sandbox/accounts";
 import { accessGovernanceChapter, reconcileChapter } from "./sandbox/chapters";
-import { synthesizeAll } from "./sandbox/synth-summary";
+import { startPreviewTargets } from "./sandbox/preview-targets";
+import { createRunDir, surveyRuns, writeRunInfo } from "./sandbox/run-dir";
+import { synthesizeAllAsync } from "./sandbox/synth-summary";
 
 export const ROOT = resolve(__dirname, "../..");
-export const SANDBOX_DIR = join(ROOT, ".sandbox");
 
 /** What changes in IAM before the chapter's event fires (the function reads IAM; the event only names the user). */
 /** Memberships are written [user OCID, group OCID]. */
@@ -30,7 +33,7 @@ interface Chapter {
   say: string;
 }
 
-function applyIam(identity: Awaited<ReturnType<typeof startLocalStack>>["oci"]["identity"], changes: readonly IamChange[]): void {
+function applyIam(identity: LocalStack["oci"]["identity"], changes: readonly IamChange[]): void {
   for (const c of changes) {
     if ("addMember" in c) identity.addMember(c.addMember[1], c.addMember[0]);
     else if ("removeMember" in c) identity.removeMember(c.removeMember[1], c.removeMember[0]);
@@ -41,8 +44,8 @@ function applyIam(identity: Awaited<ReturnType<typeof startLocalStack>>["oci"]["
   }
 }
 
-/** Table colours follow picocolors' terminal detection (off in pipes and CI logs). */
-const style = (): { head: string[]; border: string[] } => (pc.isColorSupported ? { head: ["cyan"], border: ["grey"] } : { head: [], border: [] });
+const pc = coloursFor(process.stdout);
+const style = tableStyle(pc);
 
 const OUTCOME_COLOUR: Record<string, (s: string) => string> = {
   applied: pc.green,
@@ -53,20 +56,49 @@ const OUTCOME_COLOUR: Record<string, (s: string) => string> = {
   failed: pc.red,
 };
 
+const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+
 function printChanges(before: ReturnType<typeof snapshot>, after: ReturnType<typeof snapshot>): void {
   const changes = diff(before, after);
   if (changes.length === 0) return;
-  const t = new Table({ head: ["account", "change", "detail"], style: style() });
+  const t = new Table({ head: ["account", "change", "detail"], style });
   for (const c of changes) t.push([c.account, c.change, c.detail]);
   console.log(t.toString().replace(/^/gm, "    "));
 }
 
 async function main(opts: { stay: boolean; synth: boolean }): Promise<void> {
   const t0 = Date.now();
+  const { cleaned, live } = surveyRuns();
+  const dir = createRunDir();
+  const logFile = join(dir, "function.log");
+  const abort = new AbortController();
+  const up: { stack?: LocalStack } = {};
+  const closers: (() => Promise<void>)[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      abort.abort();
+      for (const close of closers.reverse()) await close().catch(() => undefined);
+      await up.stack?.stop().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    })());
+  // A crash still removes the folder; the function processes notice the sandbox is gone by themselves.
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  let released: (() => void) | undefined;
+  for (const [signal, n] of Object.entries(SIGNALS)) {
+    // `on`, not `once`: npm and tsx pass a Ctrl-C on too, and a second signal must not kill the sandbox mid-cleanup.
+    process.on(signal, () => {
+      if (released) return released();
+      void stop().finally(() => process.exit(128 + n));
+    });
+  }
+
   const { bytes } = await bundleFunction();
   console.log(pc.bold("iam-adb-sync sandbox") + pc.dim(`  (bundle ${(bytes / 1024).toFixed(0)} KiB, loopback ORDS + OCI, fdk socket)`));
-  const stack = await startLocalStack({ socketDir: SANDBOX_DIR });
-  writeFileSync(join(SANDBOX_DIR, "sandbox.json"), JSON.stringify({ socket: stack.fn.socket, pid: process.pid }));
+  if (cleaned.length > 0) console.log(pc.dim(`removed the state of ${cleaned.length} sandbox${cleaned.length === 1 ? "" : "es"} that had died`));
+  for (const other of live) console.log(pc.dim(`another sandbox is running (pid ${other.info.pid}${other.info.stay ? ", --stay" : ""}); this one runs beside it`));
+  const stack = (up.stack = await startLocalStack({ socketDir: dir, onOutput: (chunk) => appendFileSync(logFile, chunk) }));
+  writeRunInfo(dir, { pid: process.pid, stay: opts.stay, socket: stack.fn.socket, log: logFile, startedAt: new Date().toISOString() });
   const story = JSON.parse(readFileSync(join(ROOT, "examples/sandbox-story.json"), "utf8")) as Chapter[];
   const tally: Record<string, number> = {};
   let unexpected = 0;
@@ -106,7 +138,7 @@ async function main(opts: { stay: boolean; synth: boolean }): Promise<void> {
       console.log(`    ${ag.method} ${ag.uri?.scheme}://${ag.uri?.host}${ag.uri?.path}  paging ${ag.paginationType ?? "none"}  Authorization ${auth ? `${auth.value.split(" ")[0]} ********` : pc.red("missing")}`);
     }
 
-    const accounts = new Table({ head: ["database account", "managed", "status", "grants", "objects"], style: style() });
+    const accounts = new Table({ head: ["database account", "managed", "status", "grants", "objects"], style });
     for (const [name, a] of snapshot(stack.ords.db)) accounts.push([name, a.managed ? "yes" : pc.dim("no"), a.status, a.grants.join(", "), String(a.objects)]);
     console.log(`\n${pc.bold("Database at the end")}\n${accounts.toString()}`);
     const audits = stack.oci.objects.list("iam-adb-sync-audit").length;
@@ -115,8 +147,8 @@ async function main(opts: { stay: boolean; synth: boolean }): Promise<void> {
     if (opts.synth) {
       const out = mkdtempSync(join(tmpdir(), "iam-adb-sync-synth-"));
       try {
-        const stacks = synthesizeAll(ROOT, out);
-        const t = new Table({ head: ["stack", "resources", "outputs", "largest parts"], style: style() });
+        const stacks = await synthesizeAllAsync(ROOT, out, abort.signal);
+        const t = new Table({ head: ["stack", "resources", "outputs", "largest parts"], style });
         for (const s of stacks) {
           const top = Object.entries(s.byType).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => `${k.replace(/^oci_/, "")} ×${v}`);
           t.push([s.stack, String(s.resources), String(s.outputs), top.join(", ")]);
@@ -132,18 +164,24 @@ async function main(opts: { stay: boolean; synth: boolean }): Promise<void> {
     console.log(`\n${verdict}: ${story.length} events (${summary}), a reconcile run and an Access Governance template, in ${seconds}s`);
     if (unexpected > 0) process.exitCode = 1;
     if (opts.stay) {
-      console.log(pc.bold(`\nSandbox is up. Send events with: npm run invoke -- examples/events/createuser.json   (Ctrl-C stops)`));
-      await new Promise<void>((done) => process.once("SIGINT", () => done()));
+      const preview = await startPreviewTargets(stack, dir, process.cwd());
+      closers.push(preview.close);
+      console.log(`\n${pc.bold("Template authoring")} (credentials: ${preview.envFile}, loopback test values only)`);
+      for (const c of preview.commands) console.log(`    ${c.set.padEnd(8)} ${c.command}\n    ${"".padEnd(8)} ${pc.dim(`credentials: ${c.credentials}`)}`);
+      const waiting = new Promise<void>((done) => (released = done));
+      console.log(pc.bold(`\nSandbox is up (pid ${process.pid}). Send events with: npm run invoke -- examples/events/createuser.json   (Ctrl-C stops)`));
+      await waiting;
+    } else {
+      console.log(pc.dim("`npm start -- --stay` keeps the sandbox up for npm run invoke and prints a ready templates:preview command per template set."));
     }
   } finally {
-    await stack.stop();
-    rmSync(join(SANDBOX_DIR, "sandbox.json"), { force: true });
+    await stop();
   }
 }
 
 new Command("sandbox")
   .description("Run iam-adb-sync end to end on loopback servers")
-  .option("--stay", "keep the sandbox running for npm run invoke", false)
+  .option("--stay", "keep the sandbox running for npm run invoke and templates:preview", false)
   .option("--no-synth", "skip synthesizing the infrastructure")
   .action((opts: { stay: boolean; synth: boolean }) =>
     main(opts).catch((err: unknown) => {

@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { Command } from "commander";
-import pc from "picocolors";
 import { formatDiagnostic } from "./templates/diagnostics";
 import { lintTemplates } from "./templates/lint";
+import { coloursFor } from "./lib/colour";
+
+const pc = coloursFor(process.stdout);
 
 /** `npm run templates:lint [-- --root <dir>]`: lints the Access Governance templates; exit 1 on errors. */
 
@@ -26,7 +28,8 @@ const program = new Command()
       console.log(JSON.stringify({ ...result, diagnostics: shown }, null, 2));
     } else {
       for (const d of shown) console.log(d.severity === "error" ? pc.red(formatDiagnostic(d)) : pc.yellow(formatDiagnostic(d)));
-      const summary = `${result.files} files checked: ${result.errors} errors, ${result.warnings} warnings`;
+      const n = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
+      const summary = `${n(result.files, "file")} checked: ${n(result.errors, "error")}, ${n(result.warnings, "warning")}`;
       console.log(result.errors > 0 ? pc.red(summary) : pc.green(summary));
     }
     process.exitCode = result.errors > 0 ? 1 : 0;

@@ -4,7 +4,11 @@ import cliProgress from "cli-progress";
 import type { RunProgress } from "./templates/connector-run";
 import { PREVIEW_OPERATIONS, runPreview, type PreviewOperation } from "./templates/preview";
 import { authorizationFrom, resolveTarget, systemsEnvironment } from "./templates/preview-target";
-import { renderRecordsTable } from "./templates/records-table";
+import { fitRecordsTable } from "./templates/records-table";
+import { quietOnClosedPipe } from "./lib/cli-error";
+
+quietOnClosedPipe();
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /**
  * `npm run templates:preview -- --system <name> --entity <E> --op SEARCH|GET [--id …] [--target <url>]
@@ -42,13 +46,14 @@ interface Options {
   maxPages: number;
   timeout: number;
   width: number;
+  maxWidth: number;
   json?: boolean;
   verbose?: boolean;
 }
 
 /** A live line on a terminal; one line per page otherwise (logs, CI). */
 function progressLine(): { update: (p: RunProgress) => void; stop: () => void } {
-  const text = (p: RunProgress) => `page ${p.page} · ${p.records} records · ${p.requests} requests`;
+  const text = (p: RunProgress) => `page ${p.page} · ${plural(p.records, "record")} · ${plural(p.requests, "request")}`;
   if (!process.stderr.isTTY) return { update: (p) => console.error(text(p)), stop: () => undefined };
   const bar = new cliProgress.SingleBar({ format: "{text}", stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.legacy);
   bar.start(0, 0, { text: "first page…" });
@@ -74,12 +79,14 @@ const program = new Command()
   .option("--max-pages <n>", "fail beyond this many pages", positiveInt("--max-pages"), 1000)
   .option("--timeout <ms>", "per-request timeout", positiveInt("--timeout"), 30000)
   .option("--width <n>", "widest table cell", positiveInt("--width"), 40)
+  .option("--max-width <n>", "widest table (default: the terminal's width, 120 in a pipe)", positiveInt("--max-width"), process.stdout.columns || 120)
   .option("--json", "print records as JSON instead of a table")
   .option("--verbose", "list each request (method, URL without query, status) on stderr")
   .action(async (o: Options) => {
     const env = systemsEnvironment(o.env, process.env);
     const { app, target } = resolveTarget({ system: o.system, app: o.app, target: o.target, env });
-    const authorization = authorizationFrom({ token: o.token, basic: o.basic }, process.env);
+    // env:NAME may name a variable of the --env file (the sandbox's preview.env) as well as of the environment.
+    const authorization = authorizationFrom({ token: o.token, basic: o.basic }, o.env ? { ...process.env, ...env } : process.env);
     const progress = progressLine();
     let result;
     try {
@@ -102,9 +109,11 @@ const program = new Command()
     } finally {
       progress.stop();
     }
-    console.log(o.json ? JSON.stringify(result.records, null, 2) : renderRecordsTable(result.columns, result.records, o.width));
+    const table = o.json ? undefined : fitRecordsTable(result.columns, result.records, { maxCellWidth: o.width, maxWidth: o.maxWidth });
+    console.log(table ? table.text : JSON.stringify(result.records, null, 2));
     const masked = result.masked.length > 0 ? `; masked: ${result.masked.join(", ")}` : "";
-    console.error(`${result.records.length} records from ${result.pages} pages (${result.requests} requests)${masked}`);
+    console.error(`${plural(result.records.length, "record")} from ${plural(result.pages, "page")} (${plural(result.requests, "request")})${masked}`);
+    if (table?.clipped) console.error(`values cut to fit ${o.maxWidth} columns (…): --json shows them in full, --width/--max-width widen the table`);
   });
 
 program.parseAsync().catch((err: unknown) => {

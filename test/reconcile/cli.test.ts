@@ -24,6 +24,6 @@ describe("npm run reconcile (CLI)", () => {
     const report = JSON.parse(stdout) as Record<string, unknown>;
     expect(report).toMatchObject({ outcome: "applied", dryRun: false, guard: { tripped: false }, ops: { create_user: 3, lock: 3, unlock: 1 } });
     expect((report.refused as unknown[]).length).toBe(2);
-    await expect(cli("--env", "nowhere")).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/reconcile: no environment nowhere: expected .*nowhere\.json \(known: sandbox, /) });
+    await expect(cli("--env", "nowhere")).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/reconcile: no environment nowhere: expected .*nowhere\.json \(known: sandbox, /) });
   });
 });

@@ -5,6 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BUNDLE_FILE, functionNode } from "./paths";
 
+/** Preload that ends a function process once its parent is gone (a SIGKILLed sandbox or jest worker). */
+const EXIT_WITH_PARENT = join(__dirname, "exit-with-parent.cjs");
+
 export interface FnReply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -27,7 +30,7 @@ export interface RunningFunction {
  */
 export async function startFunction(
   config: Record<string, string>,
-  opts: { file?: string; timeoutMs?: number; socketDir?: string } = {},
+  opts: { file?: string; timeoutMs?: number; socketDir?: string; onOutput?: (chunk: string) => void } = {},
 ): Promise<RunningFunction> {
   const dir = opts.socketDir ?? mkdtempSync(join(tmpdir(), "fn-"));
   if (opts.socketDir) {
@@ -36,7 +39,7 @@ export async function startFunction(
   }
   const socket = join(dir, "fn.sock");
   let out = "";
-  const child: ChildProcess = spawn(functionNode(), [opts.file ?? BUNDLE_FILE], {
+  const child: ChildProcess = spawn(functionNode(), ["--require", EXIT_WITH_PARENT, opts.file ?? BUNDLE_FILE], {
     env: {
       PATH: process.env.PATH ?? "",
       FN_FORMAT: "http-stream",
@@ -48,8 +51,12 @@ export async function startFunction(
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+  const collect = (d: Buffer) => {
+    out += d.toString();
+    opts.onOutput?.(d.toString());
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
   let exited: number | null = null;
   child.on("exit", (code) => (exited = code ?? -1));
 

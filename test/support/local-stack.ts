@@ -42,7 +42,7 @@ export function exampleEvent(name: string): Record<string, unknown> {
  * behind resource-principal signatures, and the bundled function under the fdk listener.
  */
 export async function startLocalStack(
-  o: { config?: Record<string, string>; auth?: "oauth" | "basic"; functionFile?: string; socketDir?: string } = {},
+  o: { config?: Record<string, string>; auth?: "oauth" | "basic"; functionFile?: string; socketDir?: string; onOutput?: (chunk: string) => void } = {},
 ): Promise<LocalStack> {
   const ords = await startOrdsServer({
     seed: (db) => {
@@ -74,7 +74,7 @@ export async function startLocalStack(
     ...o.config,
   };
   for (const [k, v] of Object.entries(config)) if (v === "") delete config[k];
-  const launch = () => startFunction({ ...oci.env, ...config }, { file: o.functionFile, socketDir: o.socketDir });
+  const launch = () => startFunction({ ...oci.env, ...config }, { file: o.functionFile, socketDir: o.socketDir, onOutput: o.onOutput });
   const stack: LocalStack = {
     ords,
     oci,

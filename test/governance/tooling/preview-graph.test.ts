@@ -52,7 +52,7 @@ describe("templates:preview against Microsoft Graph (PAGE_TOKEN)", () => {
   it("the CLI shows the same records as a table", async () => {
     const cli = await runCli(
       "templates-preview",
-      ["--app", "azuread", "--target", graph.url, "--token", "env:GRAPH_TOKEN", "--entity", "Account", "--op", "SEARCH", "--page-size", "2", "--verbose"],
+      ["--app", "azuread", "--target", graph.url, "--token", "env:GRAPH_TOKEN", "--entity", "Account", "--op", "SEARCH", "--page-size", "2", "--verbose", "--max-width", "1000"],
       { GRAPH_TOKEN: token },
     );
     expect(cli.code).toBe(0);
@@ -65,5 +65,21 @@ describe("templates:preview against Microsoft Graph (PAGE_TOKEN)", () => {
     expect(trace.filter((l) => l === `GET ${graph.url}/v1.0/users → 200`)).toHaveLength(3);
     expect(trace).toHaveLength(8);
     expect(cli.stderr).not.toMatch(/skiptoken|graph-test-token/);
+  });
+});
+
+describe("templates:preview table width", () => {
+  it("fits 120 columns by default in a pipe, says values were cut, and counts in correct plurals", async () => {
+    const graph = await startGraphServer({ token: "t" });
+    try {
+      graph.addUser({ userPrincipalName: "a-rather-long-user-principal-name@contoso.example", displayName: "Only One", givenName: "only", surname: "One" });
+      const cli = await runCli("templates-preview", ["--app", "azuread", "--target", graph.url, "--token", "t", "--entity", "Account", "--op", "SEARCH"], {});
+      const widths = cli.stdout.split("\n").filter((l) => l !== "").map((l) => l.length);
+      expect(Math.max(...widths)).toBeLessThanOrEqual(120);
+      expect(cli.stderr).toMatch(/^1 record from 1 page \(\d+ requests?\)$/m);
+      expect(cli.stderr).toMatch(/values cut to fit 120 columns .*--json shows them in full/);
+    } finally {
+      await graph.close();
+    }
   });
 });

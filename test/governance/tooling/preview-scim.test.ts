@@ -84,7 +84,7 @@ describe("templates:preview against an identity domain (SCIM, OFFSET)", () => {
   it("the CLI prints an aligned table, progress on stderr, and stops at --limit", async () => {
     const run = await runCli(
       "templates-preview",
-      ["--app", "idcs", "--target", scim.url, "--token", "env:PREVIEW_TOKEN", "--entity", "UserAsAccount", "--op", "SEARCH", "--page-size", "3", "--limit", "4", "--width", "80"],
+      ["--app", "idcs", "--target", scim.url, "--token", "env:PREVIEW_TOKEN", "--entity", "UserAsAccount", "--op", "SEARCH", "--page-size", "3", "--limit", "4", "--width", "80", "--max-width", "1000"],
       { PREVIEW_TOKEN: token },
     );
     expect(run.stderr).toContain("page 1 · 3 records · ");
