@@ -30,7 +30,8 @@ describe("sandbox lifecycle and invoke", () => {
 
     const r = invoke("examples/events/hostile-name.json");
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^status {3}502/m);
+    // A permanent refusal: 200 on the fdk socket (a retrying caller does not loop), Fn-Http-Status 400.
+    expect(r.stdout).toMatch(/^status {3}200, function status 400$/m);
     expect(r.stdout).toMatch(/^outcome {2}invalid {2}\(the sandbox is up; the function answered with a failure\)/m);
     expect(r.stdout).toContain('"error": "invalid_event"');
     const reply = r.stdout.slice(r.stdout.indexOf("\nreply\n"), r.stdout.indexOf("\nfunction log"));
