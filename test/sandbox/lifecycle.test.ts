@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +14,12 @@ describe("sandbox lifecycle and invoke", () => {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", IAS_SANDBOX_DIR: stateDir };
   delete env.FORCE_COLOR;
   const invoke = (file: string) => spawnSync(process.execPath, [TSX, "function/cli/invoke.ts", file], { cwd: ROOT, env, encoding: "utf8", timeout: 60_000 });
-  afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+  // A failing expectation must not leave a --stay sandbox running (jest would never exit).
+  let started: ChildProcess | undefined;
+  afterAll(() => {
+    if (started && started.exitCode === null && started.signalCode === null) started.kill("SIGKILL");
+    rmSync(stateDir, { recursive: true, force: true });
+  });
 
   it("invoke unwraps a failure, shows the call's log lines; a killed sandbox takes its functions along and is cleaned as stale", async () => {
     expect(invoke("examples/events/createuser.json").stderr.trim()).toBe("invoke: no sandbox is running: start one with `npm start -- --stay` (in another terminal)");
@@ -22,6 +27,7 @@ describe("sandbox lifecycle and invoke", () => {
 
     // node directly (not tsx's wrapper), so SIGKILL hits the sandbox process itself.
     const sandbox = spawn(process.execPath, ["--import", "tsx", "function/cli/sandbox.ts", "--stay", "--no-synth"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    started = sandbox;
     let out = "";
     sandbox.stdout.on("data", (d: Buffer) => (out += d.toString()));
     sandbox.stderr.on("data", (d: Buffer) => (out += d.toString()));
