@@ -133,9 +133,9 @@ describe("Entra ID templates on a Graph-like server", () => {
     const out = await runPreview({ templatesRoot: TEMPLATES, app: "azuread", entity: "Account", operation: "SEARCH", target, authorization: auth, pageSize: 3 });
     expect(out.records.map((r) => r.name[0])).toEqual(users.map((u) => u.userPrincipalName));
     expect(out.pages).toBeGreaterThanOrEqual(3);
-    expect((out.records[3].groups as Record<string, string[]>[]).length).toBe(2);
-    expect(out.records[1].groups).toEqual([]);
-    const groups = await runPreview({ templatesRoot: TEMPLATES, app: "azuread", entity: "Group", operation: "SEARCH", target, authorization: auth, pageSize: 1 });
+    expect((out.records[3].securityGroups as Record<string, string[]>[]).length).toBe(2);
+    expect(out.records[1].securityGroups).toEqual([]);
+    const groups = await runPreview({ templatesRoot: TEMPLATES, app: "azuread", entity: "SecurityGroup", operation: "SEARCH", target, authorization: auth, pageSize: 1 });
     expect(groups.records.map((r) => r.name[0])).toEqual(["Finance", "Sales"]);
   });
 });

@@ -23,10 +23,14 @@ afterAll(async () => {
 });
 
 /** Asks the function for a template, fills it with the account's attributes and sends it. */
-async function perform(operationName: string, attributes: Record<string, unknown>, child?: string): Promise<{ status: number; body: Record<string, unknown> | undefined }> {
+async function perform(
+  operationName: string,
+  attributes: Record<string, unknown>,
+  child?: string,
+  system: { connectedSystemName: string; entityName: string } = { connectedSystemName: "IdentityDomain", entityName: "UserAsAccount" },
+): Promise<{ status: number; body: Record<string, unknown> | undefined }> {
   const reply = await fn.invoke({
-    connectedSystemName: "IdentityDomain",
-    entityName: "UserAsAccount",
+    ...system,
     operationName,
     ...(child ? { contextData: { [operationName]: child } } : {}),
   });
@@ -91,5 +95,51 @@ describe("identity domain account lifecycle through the served templates", () =>
   it("DELETE removes the user", async () => {
     expect((await perform("DELETE", { uid: [uid] })).status).toBe(204);
     expect(l.scim.store.users.has(uid)).toBe(false);
+  });
+});
+
+describe("Entra ID entitlement changes through the served templates (Graph)", () => {
+  const entra = { connectedSystemName: "EntraID", entityName: "Account" };
+  const change = (op: "ADD_CHILD_DATA" | "REMOVE_CHILD_DATA", attr: string, uid: string, entitlement: string) =>
+    perform(op, { uid: [uid], [attr]: { uid: [entitlement] } }, attr, entra);
+
+  it.each([
+    ["securityGroups", () => l.graph.addGroup("Payroll readers", [])],
+    ["officeGroups", () => l.graph.addGroup("Payroll team", [], { groupTypes: ["Unified"] })],
+    ["roles", () => l.graph.addRole("Helpdesk Administrator")],
+  ])("%s: ADD_CHILD_DATA adds a member (204), a second add is Graph's 400, REMOVE_CHILD_DATA removes it", async (attr, make) => {
+    const user = l.graph.addUser({ userPrincipalName: `${attr}@contoso.test`, displayName: attr, givenName: "A", surname: "B" });
+    const target = make();
+    expect((await change("ADD_CHILD_DATA", attr, user.id, target.id)).status).toBe(204);
+    expect(target.members).toEqual([user.id]);
+    const again = await change("ADD_CHILD_DATA", attr, user.id, target.id);
+    expect(again.status).toBe(400);
+    expect(again.body).toMatchObject({ error: { code: "Request_BadRequest", message: expect.stringContaining("already exist") } });
+    expect((await change("REMOVE_CHILD_DATA", attr, user.id, target.id)).status).toBe(204);
+    expect(target.members).toEqual([]);
+    expect((await change("REMOVE_CHILD_DATA", attr, user.id, target.id)).body).toMatchObject({ error: { code: "Request_ResourceNotFound" } });
+  });
+
+  it("licenses: assignLicense adds and removes the SKU; a user without usage location is refused", async () => {
+    const sku = l.graph.addSku("SPE_E3", 1);
+    const user = l.graph.addUser({ userPrincipalName: "licensed@contoso.test", displayName: "L", givenName: "L", surname: "L", usageLocation: "DE" });
+    const noLocation = l.graph.addUser({ userPrincipalName: "nowhere@contoso.test", displayName: "N", givenName: "N", surname: "N" });
+    const refused = await change("ADD_CHILD_DATA", "licenses", noLocation.id, sku.skuId);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: { code: "Request_BadRequest", message: expect.stringContaining("usage location") } });
+    const added = await change("ADD_CHILD_DATA", "licenses", user.id, sku.skuId);
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ id: user.id });
+    expect(l.graph.licenses.get(user.id)).toEqual([sku.skuId]);
+    expect((await change("REMOVE_CHILD_DATA", "licenses", user.id, sku.skuId)).status).toBe(200);
+    expect(l.graph.licenses.get(user.id)).toEqual([]);
+  });
+
+  it("a mail-enabled security group is not offered and Graph refuses to change it", async () => {
+    const user = l.graph.addUser({ userPrincipalName: "mail@contoso.test", displayName: "M", givenName: "M", surname: "M" });
+    const dl = l.graph.addGroup("All hands (mail)", [], { securityEnabled: true, mailEnabled: true });
+    const r = await change("ADD_CHILD_DATA", "securityGroups", user.id, dl.id);
+    expect(r.status).toBe(400);
+    expect(dl.members).toEqual([]);
   });
 });

@@ -13,58 +13,86 @@ import t10 from "../../../templates/request/applications/azuread/Account/ENABLE_
 import t11 from "../../../templates/request/applications/azuread/Account/GET_TEMPLATE.json";
 import t12 from "../../../templates/request/applications/azuread/Account/SEARCH_TEMPLATE.json";
 import t13 from "../../../templates/request/applications/azuread/Account/UPDATE_TEMPLATE.json";
-import t14 from "../../../templates/request/applications/azuread/Account/groups/ADD_CHILD_DATA_TEMPLATE.json";
-import t15 from "../../../templates/request/applications/azuread/Account/groups/REMOVE_CHILD_DATA_TEMPLATE.json";
-import t16 from "../../../templates/request/applications/azuread/Group/GET_TEMPLATE.json";
-import t17 from "../../../templates/request/applications/azuread/Group/SEARCH_TEMPLATE.json";
-import t18 from "../../../templates/request/applications/azuread/User/GET_TEMPLATE.json";
-import t19 from "../../../templates/request/applications/azuread/User/SEARCH_TEMPLATE.json";
-import t20 from "../../../templates/request/applications/idcs/GroupAsEntitlement/GET_TEMPLATE.json";
-import t21 from "../../../templates/request/applications/idcs/GroupAsEntitlement/SEARCH_TEMPLATE.json";
-import t22 from "../../../templates/request/applications/idcs/UserAsAccount/CREATE_TEMPLATE.json";
-import t23 from "../../../templates/request/applications/idcs/UserAsAccount/DELETE_TEMPLATE.json";
-import t24 from "../../../templates/request/applications/idcs/UserAsAccount/DISABLE_TEMPLATE.json";
-import t25 from "../../../templates/request/applications/idcs/UserAsAccount/ENABLE_TEMPLATE.json";
-import t26 from "../../../templates/request/applications/idcs/UserAsAccount/GET_TEMPLATE.json";
-import t27 from "../../../templates/request/applications/idcs/UserAsAccount/SEARCH_TEMPLATE.json";
-import t28 from "../../../templates/request/applications/idcs/UserAsAccount/UPDATE_TEMPLATE.json";
-import t29 from "../../../templates/request/applications/idcs/UserAsAccount/groups/ADD_CHILD_DATA_TEMPLATE.json";
-import t30 from "../../../templates/request/applications/idcs/UserAsAccount/groups/REMOVE_CHILD_DATA_TEMPLATE.json";
-import t31 from "../../../templates/request/applications/idcs/UserAsIdentity/GET_TEMPLATE.json";
-import t32 from "../../../templates/request/applications/idcs/UserAsIdentity/SEARCH_TEMPLATE.json";
-import t33 from "../../../templates/response/applications/adb/DatabaseAccount/GET_TEMPLATE.json";
-import t34 from "../../../templates/response/applications/adb/DatabaseAccount/SEARCH_TEMPLATE.json";
-import t35 from "../../../templates/response/applications/adb/DatabaseRole/GET_TEMPLATE.json";
-import t36 from "../../../templates/response/applications/adb/DatabaseRole/SEARCH_TEMPLATE.json";
-import t37 from "../../../templates/response/applications/azuread/Account/CREATE_TEMPLATE.json";
-import t38 from "../../../templates/response/applications/azuread/Account/DELETE_TEMPLATE.json";
-import t39 from "../../../templates/response/applications/azuread/Account/DISABLE_TEMPLATE.json";
-import t40 from "../../../templates/response/applications/azuread/Account/ENABLE_TEMPLATE.json";
-import t41 from "../../../templates/response/applications/azuread/Account/GET_TEMPLATE.json";
-import t42 from "../../../templates/response/applications/azuread/Account/SEARCH_TEMPLATE.json";
-import t43 from "../../../templates/response/applications/azuread/Account/UPDATE_TEMPLATE.json";
-import t44 from "../../../templates/response/applications/azuread/Account/groups/ADD_CHILD_DATA_TEMPLATE.json";
-import t45 from "../../../templates/response/applications/azuread/Account/groups/REMOVE_CHILD_DATA_TEMPLATE.json";
-import t46 from "../../../templates/response/applications/azuread/Group/GET_TEMPLATE.json";
-import t47 from "../../../templates/response/applications/azuread/Group/SEARCH_TEMPLATE.json";
-import t48 from "../../../templates/response/applications/azuread/User/GET_TEMPLATE.json";
-import t49 from "../../../templates/response/applications/azuread/User/SEARCH_TEMPLATE.json";
-import t50 from "../../../templates/response/applications/idcs/GroupAsEntitlement/GET_TEMPLATE.json";
-import t51 from "../../../templates/response/applications/idcs/GroupAsEntitlement/SEARCH_TEMPLATE.json";
-import t52 from "../../../templates/response/applications/idcs/UserAsAccount/CREATE_TEMPLATE.json";
-import t53 from "../../../templates/response/applications/idcs/UserAsAccount/DELETE_TEMPLATE.json";
-import t54 from "../../../templates/response/applications/idcs/UserAsAccount/DISABLE_TEMPLATE.json";
-import t55 from "../../../templates/response/applications/idcs/UserAsAccount/ENABLE_TEMPLATE.json";
-import t56 from "../../../templates/response/applications/idcs/UserAsAccount/GET_TEMPLATE.json";
-import t57 from "../../../templates/response/applications/idcs/UserAsAccount/SEARCH_TEMPLATE.json";
-import t58 from "../../../templates/response/applications/idcs/UserAsAccount/UPDATE_TEMPLATE.json";
-import t59 from "../../../templates/response/applications/idcs/UserAsAccount/groups/ADD_CHILD_DATA_TEMPLATE.json";
-import t60 from "../../../templates/response/applications/idcs/UserAsAccount/groups/REMOVE_CHILD_DATA_TEMPLATE.json";
-import t61 from "../../../templates/response/applications/idcs/UserAsIdentity/GET_TEMPLATE.json";
-import t62 from "../../../templates/response/applications/idcs/UserAsIdentity/SEARCH_TEMPLATE.json";
-import t63 from "../../../templates/test/applications/adb/TEMPLATE.json";
-import t64 from "../../../templates/test/applications/azuread/TEMPLATE.json";
-import t65 from "../../../templates/test/applications/idcs/TEMPLATE.json";
+import t14 from "../../../templates/request/applications/azuread/Account/licenses/ADD_CHILD_DATA_TEMPLATE.json";
+import t15 from "../../../templates/request/applications/azuread/Account/licenses/REMOVE_CHILD_DATA_TEMPLATE.json";
+import t16 from "../../../templates/request/applications/azuread/Account/officeGroups/ADD_CHILD_DATA_TEMPLATE.json";
+import t17 from "../../../templates/request/applications/azuread/Account/officeGroups/REMOVE_CHILD_DATA_TEMPLATE.json";
+import t18 from "../../../templates/request/applications/azuread/Account/roles/ADD_CHILD_DATA_TEMPLATE.json";
+import t19 from "../../../templates/request/applications/azuread/Account/roles/REMOVE_CHILD_DATA_TEMPLATE.json";
+import t20 from "../../../templates/request/applications/azuread/Account/securityGroups/ADD_CHILD_DATA_TEMPLATE.json";
+import t21 from "../../../templates/request/applications/azuread/Account/securityGroups/REMOVE_CHILD_DATA_TEMPLATE.json";
+import t22 from "../../../templates/request/applications/azuread/License/GET_TEMPLATE.json";
+import t23 from "../../../templates/request/applications/azuread/License/SEARCH_TEMPLATE.json";
+import t24 from "../../../templates/request/applications/azuread/OfficeGroup/GET_TEMPLATE.json";
+import t25 from "../../../templates/request/applications/azuread/OfficeGroup/SEARCH_TEMPLATE.json";
+import t26 from "../../../templates/request/applications/azuread/Role/GET_TEMPLATE.json";
+import t27 from "../../../templates/request/applications/azuread/Role/SEARCH_TEMPLATE.json";
+import t28 from "../../../templates/request/applications/azuread/SecurityGroup/GET_TEMPLATE.json";
+import t29 from "../../../templates/request/applications/azuread/SecurityGroup/SEARCH_TEMPLATE.json";
+import t30 from "../../../templates/request/applications/azuread/User/GET_TEMPLATE.json";
+import t31 from "../../../templates/request/applications/azuread/User/SEARCH_TEMPLATE.json";
+import t32 from "../../../templates/request/applications/idcs/GroupAsEntitlement/GET_TEMPLATE.json";
+import t33 from "../../../templates/request/applications/idcs/GroupAsEntitlement/SEARCH_TEMPLATE.json";
+import t34 from "../../../templates/request/applications/idcs/UserAsAccount/CREATE_TEMPLATE.json";
+import t35 from "../../../templates/request/applications/idcs/UserAsAccount/DELETE_TEMPLATE.json";
+import t36 from "../../../templates/request/applications/idcs/UserAsAccount/DISABLE_TEMPLATE.json";
+import t37 from "../../../templates/request/applications/idcs/UserAsAccount/ENABLE_TEMPLATE.json";
+import t38 from "../../../templates/request/applications/idcs/UserAsAccount/GET_TEMPLATE.json";
+import t39 from "../../../templates/request/applications/idcs/UserAsAccount/SEARCH_TEMPLATE.json";
+import t40 from "../../../templates/request/applications/idcs/UserAsAccount/UPDATE_TEMPLATE.json";
+import t41 from "../../../templates/request/applications/idcs/UserAsAccount/groups/ADD_CHILD_DATA_TEMPLATE.json";
+import t42 from "../../../templates/request/applications/idcs/UserAsAccount/groups/REMOVE_CHILD_DATA_TEMPLATE.json";
+import t43 from "../../../templates/request/applications/idcs/UserAsIdentity/GET_TEMPLATE.json";
+import t44 from "../../../templates/request/applications/idcs/UserAsIdentity/SEARCH_TEMPLATE.json";
+import t45 from "../../../templates/request/applications/idcs/countries/SEARCH_TEMPLATE.json";
+import t46 from "../../../templates/request/applications/idcs/languages/SEARCH_TEMPLATE.json";
+import t47 from "../../../templates/response/applications/adb/DatabaseAccount/GET_TEMPLATE.json";
+import t48 from "../../../templates/response/applications/adb/DatabaseAccount/SEARCH_TEMPLATE.json";
+import t49 from "../../../templates/response/applications/adb/DatabaseRole/GET_TEMPLATE.json";
+import t50 from "../../../templates/response/applications/adb/DatabaseRole/SEARCH_TEMPLATE.json";
+import t51 from "../../../templates/response/applications/azuread/Account/CREATE_TEMPLATE.json";
+import t52 from "../../../templates/response/applications/azuread/Account/DELETE_TEMPLATE.json";
+import t53 from "../../../templates/response/applications/azuread/Account/DISABLE_TEMPLATE.json";
+import t54 from "../../../templates/response/applications/azuread/Account/ENABLE_TEMPLATE.json";
+import t55 from "../../../templates/response/applications/azuread/Account/GET_TEMPLATE.json";
+import t56 from "../../../templates/response/applications/azuread/Account/SEARCH_TEMPLATE.json";
+import t57 from "../../../templates/response/applications/azuread/Account/UPDATE_TEMPLATE.json";
+import t58 from "../../../templates/response/applications/azuread/Account/licenses/ADD_CHILD_DATA_TEMPLATE.json";
+import t59 from "../../../templates/response/applications/azuread/Account/licenses/REMOVE_CHILD_DATA_TEMPLATE.json";
+import t60 from "../../../templates/response/applications/azuread/Account/officeGroups/ADD_CHILD_DATA_TEMPLATE.json";
+import t61 from "../../../templates/response/applications/azuread/Account/officeGroups/REMOVE_CHILD_DATA_TEMPLATE.json";
+import t62 from "../../../templates/response/applications/azuread/Account/roles/ADD_CHILD_DATA_TEMPLATE.json";
+import t63 from "../../../templates/response/applications/azuread/Account/roles/REMOVE_CHILD_DATA_TEMPLATE.json";
+import t64 from "../../../templates/response/applications/azuread/Account/securityGroups/ADD_CHILD_DATA_TEMPLATE.json";
+import t65 from "../../../templates/response/applications/azuread/Account/securityGroups/REMOVE_CHILD_DATA_TEMPLATE.json";
+import t66 from "../../../templates/response/applications/azuread/License/GET_TEMPLATE.json";
+import t67 from "../../../templates/response/applications/azuread/License/SEARCH_TEMPLATE.json";
+import t68 from "../../../templates/response/applications/azuread/OfficeGroup/GET_TEMPLATE.json";
+import t69 from "../../../templates/response/applications/azuread/OfficeGroup/SEARCH_TEMPLATE.json";
+import t70 from "../../../templates/response/applications/azuread/Role/GET_TEMPLATE.json";
+import t71 from "../../../templates/response/applications/azuread/Role/SEARCH_TEMPLATE.json";
+import t72 from "../../../templates/response/applications/azuread/SecurityGroup/GET_TEMPLATE.json";
+import t73 from "../../../templates/response/applications/azuread/SecurityGroup/SEARCH_TEMPLATE.json";
+import t74 from "../../../templates/response/applications/azuread/User/GET_TEMPLATE.json";
+import t75 from "../../../templates/response/applications/azuread/User/SEARCH_TEMPLATE.json";
+import t76 from "../../../templates/response/applications/idcs/GroupAsEntitlement/GET_TEMPLATE.json";
+import t77 from "../../../templates/response/applications/idcs/GroupAsEntitlement/SEARCH_TEMPLATE.json";
+import t78 from "../../../templates/response/applications/idcs/UserAsAccount/CREATE_TEMPLATE.json";
+import t79 from "../../../templates/response/applications/idcs/UserAsAccount/DELETE_TEMPLATE.json";
+import t80 from "../../../templates/response/applications/idcs/UserAsAccount/DISABLE_TEMPLATE.json";
+import t81 from "../../../templates/response/applications/idcs/UserAsAccount/ENABLE_TEMPLATE.json";
+import t82 from "../../../templates/response/applications/idcs/UserAsAccount/GET_TEMPLATE.json";
+import t83 from "../../../templates/response/applications/idcs/UserAsAccount/SEARCH_TEMPLATE.json";
+import t84 from "../../../templates/response/applications/idcs/UserAsAccount/UPDATE_TEMPLATE.json";
+import t85 from "../../../templates/response/applications/idcs/UserAsAccount/groups/ADD_CHILD_DATA_TEMPLATE.json";
+import t86 from "../../../templates/response/applications/idcs/UserAsAccount/groups/REMOVE_CHILD_DATA_TEMPLATE.json";
+import t87 from "../../../templates/response/applications/idcs/UserAsIdentity/GET_TEMPLATE.json";
+import t88 from "../../../templates/response/applications/idcs/UserAsIdentity/SEARCH_TEMPLATE.json";
+import t89 from "../../../templates/response/applications/idcs/countries/SEARCH_TEMPLATE.json";
+import t90 from "../../../templates/response/applications/idcs/languages/SEARCH_TEMPLATE.json";
+import t91 from "../../../templates/test/applications/adb/TEMPLATE.json";
+import t92 from "../../../templates/test/applications/azuread/TEMPLATE.json";
+import t93 from "../../../templates/test/applications/idcs/TEMPLATE.json";
 
 /** Template path relative to templates/ → its JSON, bundled at build time. */
 export const TEMPLATE_FILES: Readonly<Record<string, unknown>> = {
@@ -82,56 +110,84 @@ export const TEMPLATE_FILES: Readonly<Record<string, unknown>> = {
   "request/applications/azuread/Account/GET_TEMPLATE.json": t11,
   "request/applications/azuread/Account/SEARCH_TEMPLATE.json": t12,
   "request/applications/azuread/Account/UPDATE_TEMPLATE.json": t13,
-  "request/applications/azuread/Account/groups/ADD_CHILD_DATA_TEMPLATE.json": t14,
-  "request/applications/azuread/Account/groups/REMOVE_CHILD_DATA_TEMPLATE.json": t15,
-  "request/applications/azuread/Group/GET_TEMPLATE.json": t16,
-  "request/applications/azuread/Group/SEARCH_TEMPLATE.json": t17,
-  "request/applications/azuread/User/GET_TEMPLATE.json": t18,
-  "request/applications/azuread/User/SEARCH_TEMPLATE.json": t19,
-  "request/applications/idcs/GroupAsEntitlement/GET_TEMPLATE.json": t20,
-  "request/applications/idcs/GroupAsEntitlement/SEARCH_TEMPLATE.json": t21,
-  "request/applications/idcs/UserAsAccount/CREATE_TEMPLATE.json": t22,
-  "request/applications/idcs/UserAsAccount/DELETE_TEMPLATE.json": t23,
-  "request/applications/idcs/UserAsAccount/DISABLE_TEMPLATE.json": t24,
-  "request/applications/idcs/UserAsAccount/ENABLE_TEMPLATE.json": t25,
-  "request/applications/idcs/UserAsAccount/GET_TEMPLATE.json": t26,
-  "request/applications/idcs/UserAsAccount/SEARCH_TEMPLATE.json": t27,
-  "request/applications/idcs/UserAsAccount/UPDATE_TEMPLATE.json": t28,
-  "request/applications/idcs/UserAsAccount/groups/ADD_CHILD_DATA_TEMPLATE.json": t29,
-  "request/applications/idcs/UserAsAccount/groups/REMOVE_CHILD_DATA_TEMPLATE.json": t30,
-  "request/applications/idcs/UserAsIdentity/GET_TEMPLATE.json": t31,
-  "request/applications/idcs/UserAsIdentity/SEARCH_TEMPLATE.json": t32,
-  "response/applications/adb/DatabaseAccount/GET_TEMPLATE.json": t33,
-  "response/applications/adb/DatabaseAccount/SEARCH_TEMPLATE.json": t34,
-  "response/applications/adb/DatabaseRole/GET_TEMPLATE.json": t35,
-  "response/applications/adb/DatabaseRole/SEARCH_TEMPLATE.json": t36,
-  "response/applications/azuread/Account/CREATE_TEMPLATE.json": t37,
-  "response/applications/azuread/Account/DELETE_TEMPLATE.json": t38,
-  "response/applications/azuread/Account/DISABLE_TEMPLATE.json": t39,
-  "response/applications/azuread/Account/ENABLE_TEMPLATE.json": t40,
-  "response/applications/azuread/Account/GET_TEMPLATE.json": t41,
-  "response/applications/azuread/Account/SEARCH_TEMPLATE.json": t42,
-  "response/applications/azuread/Account/UPDATE_TEMPLATE.json": t43,
-  "response/applications/azuread/Account/groups/ADD_CHILD_DATA_TEMPLATE.json": t44,
-  "response/applications/azuread/Account/groups/REMOVE_CHILD_DATA_TEMPLATE.json": t45,
-  "response/applications/azuread/Group/GET_TEMPLATE.json": t46,
-  "response/applications/azuread/Group/SEARCH_TEMPLATE.json": t47,
-  "response/applications/azuread/User/GET_TEMPLATE.json": t48,
-  "response/applications/azuread/User/SEARCH_TEMPLATE.json": t49,
-  "response/applications/idcs/GroupAsEntitlement/GET_TEMPLATE.json": t50,
-  "response/applications/idcs/GroupAsEntitlement/SEARCH_TEMPLATE.json": t51,
-  "response/applications/idcs/UserAsAccount/CREATE_TEMPLATE.json": t52,
-  "response/applications/idcs/UserAsAccount/DELETE_TEMPLATE.json": t53,
-  "response/applications/idcs/UserAsAccount/DISABLE_TEMPLATE.json": t54,
-  "response/applications/idcs/UserAsAccount/ENABLE_TEMPLATE.json": t55,
-  "response/applications/idcs/UserAsAccount/GET_TEMPLATE.json": t56,
-  "response/applications/idcs/UserAsAccount/SEARCH_TEMPLATE.json": t57,
-  "response/applications/idcs/UserAsAccount/UPDATE_TEMPLATE.json": t58,
-  "response/applications/idcs/UserAsAccount/groups/ADD_CHILD_DATA_TEMPLATE.json": t59,
-  "response/applications/idcs/UserAsAccount/groups/REMOVE_CHILD_DATA_TEMPLATE.json": t60,
-  "response/applications/idcs/UserAsIdentity/GET_TEMPLATE.json": t61,
-  "response/applications/idcs/UserAsIdentity/SEARCH_TEMPLATE.json": t62,
-  "test/applications/adb/TEMPLATE.json": t63,
-  "test/applications/azuread/TEMPLATE.json": t64,
-  "test/applications/idcs/TEMPLATE.json": t65,
+  "request/applications/azuread/Account/licenses/ADD_CHILD_DATA_TEMPLATE.json": t14,
+  "request/applications/azuread/Account/licenses/REMOVE_CHILD_DATA_TEMPLATE.json": t15,
+  "request/applications/azuread/Account/officeGroups/ADD_CHILD_DATA_TEMPLATE.json": t16,
+  "request/applications/azuread/Account/officeGroups/REMOVE_CHILD_DATA_TEMPLATE.json": t17,
+  "request/applications/azuread/Account/roles/ADD_CHILD_DATA_TEMPLATE.json": t18,
+  "request/applications/azuread/Account/roles/REMOVE_CHILD_DATA_TEMPLATE.json": t19,
+  "request/applications/azuread/Account/securityGroups/ADD_CHILD_DATA_TEMPLATE.json": t20,
+  "request/applications/azuread/Account/securityGroups/REMOVE_CHILD_DATA_TEMPLATE.json": t21,
+  "request/applications/azuread/License/GET_TEMPLATE.json": t22,
+  "request/applications/azuread/License/SEARCH_TEMPLATE.json": t23,
+  "request/applications/azuread/OfficeGroup/GET_TEMPLATE.json": t24,
+  "request/applications/azuread/OfficeGroup/SEARCH_TEMPLATE.json": t25,
+  "request/applications/azuread/Role/GET_TEMPLATE.json": t26,
+  "request/applications/azuread/Role/SEARCH_TEMPLATE.json": t27,
+  "request/applications/azuread/SecurityGroup/GET_TEMPLATE.json": t28,
+  "request/applications/azuread/SecurityGroup/SEARCH_TEMPLATE.json": t29,
+  "request/applications/azuread/User/GET_TEMPLATE.json": t30,
+  "request/applications/azuread/User/SEARCH_TEMPLATE.json": t31,
+  "request/applications/idcs/GroupAsEntitlement/GET_TEMPLATE.json": t32,
+  "request/applications/idcs/GroupAsEntitlement/SEARCH_TEMPLATE.json": t33,
+  "request/applications/idcs/UserAsAccount/CREATE_TEMPLATE.json": t34,
+  "request/applications/idcs/UserAsAccount/DELETE_TEMPLATE.json": t35,
+  "request/applications/idcs/UserAsAccount/DISABLE_TEMPLATE.json": t36,
+  "request/applications/idcs/UserAsAccount/ENABLE_TEMPLATE.json": t37,
+  "request/applications/idcs/UserAsAccount/GET_TEMPLATE.json": t38,
+  "request/applications/idcs/UserAsAccount/SEARCH_TEMPLATE.json": t39,
+  "request/applications/idcs/UserAsAccount/UPDATE_TEMPLATE.json": t40,
+  "request/applications/idcs/UserAsAccount/groups/ADD_CHILD_DATA_TEMPLATE.json": t41,
+  "request/applications/idcs/UserAsAccount/groups/REMOVE_CHILD_DATA_TEMPLATE.json": t42,
+  "request/applications/idcs/UserAsIdentity/GET_TEMPLATE.json": t43,
+  "request/applications/idcs/UserAsIdentity/SEARCH_TEMPLATE.json": t44,
+  "request/applications/idcs/countries/SEARCH_TEMPLATE.json": t45,
+  "request/applications/idcs/languages/SEARCH_TEMPLATE.json": t46,
+  "response/applications/adb/DatabaseAccount/GET_TEMPLATE.json": t47,
+  "response/applications/adb/DatabaseAccount/SEARCH_TEMPLATE.json": t48,
+  "response/applications/adb/DatabaseRole/GET_TEMPLATE.json": t49,
+  "response/applications/adb/DatabaseRole/SEARCH_TEMPLATE.json": t50,
+  "response/applications/azuread/Account/CREATE_TEMPLATE.json": t51,
+  "response/applications/azuread/Account/DELETE_TEMPLATE.json": t52,
+  "response/applications/azuread/Account/DISABLE_TEMPLATE.json": t53,
+  "response/applications/azuread/Account/ENABLE_TEMPLATE.json": t54,
+  "response/applications/azuread/Account/GET_TEMPLATE.json": t55,
+  "response/applications/azuread/Account/SEARCH_TEMPLATE.json": t56,
+  "response/applications/azuread/Account/UPDATE_TEMPLATE.json": t57,
+  "response/applications/azuread/Account/licenses/ADD_CHILD_DATA_TEMPLATE.json": t58,
+  "response/applications/azuread/Account/licenses/REMOVE_CHILD_DATA_TEMPLATE.json": t59,
+  "response/applications/azuread/Account/officeGroups/ADD_CHILD_DATA_TEMPLATE.json": t60,
+  "response/applications/azuread/Account/officeGroups/REMOVE_CHILD_DATA_TEMPLATE.json": t61,
+  "response/applications/azuread/Account/roles/ADD_CHILD_DATA_TEMPLATE.json": t62,
+  "response/applications/azuread/Account/roles/REMOVE_CHILD_DATA_TEMPLATE.json": t63,
+  "response/applications/azuread/Account/securityGroups/ADD_CHILD_DATA_TEMPLATE.json": t64,
+  "response/applications/azuread/Account/securityGroups/REMOVE_CHILD_DATA_TEMPLATE.json": t65,
+  "response/applications/azuread/License/GET_TEMPLATE.json": t66,
+  "response/applications/azuread/License/SEARCH_TEMPLATE.json": t67,
+  "response/applications/azuread/OfficeGroup/GET_TEMPLATE.json": t68,
+  "response/applications/azuread/OfficeGroup/SEARCH_TEMPLATE.json": t69,
+  "response/applications/azuread/Role/GET_TEMPLATE.json": t70,
+  "response/applications/azuread/Role/SEARCH_TEMPLATE.json": t71,
+  "response/applications/azuread/SecurityGroup/GET_TEMPLATE.json": t72,
+  "response/applications/azuread/SecurityGroup/SEARCH_TEMPLATE.json": t73,
+  "response/applications/azuread/User/GET_TEMPLATE.json": t74,
+  "response/applications/azuread/User/SEARCH_TEMPLATE.json": t75,
+  "response/applications/idcs/GroupAsEntitlement/GET_TEMPLATE.json": t76,
+  "response/applications/idcs/GroupAsEntitlement/SEARCH_TEMPLATE.json": t77,
+  "response/applications/idcs/UserAsAccount/CREATE_TEMPLATE.json": t78,
+  "response/applications/idcs/UserAsAccount/DELETE_TEMPLATE.json": t79,
+  "response/applications/idcs/UserAsAccount/DISABLE_TEMPLATE.json": t80,
+  "response/applications/idcs/UserAsAccount/ENABLE_TEMPLATE.json": t81,
+  "response/applications/idcs/UserAsAccount/GET_TEMPLATE.json": t82,
+  "response/applications/idcs/UserAsAccount/SEARCH_TEMPLATE.json": t83,
+  "response/applications/idcs/UserAsAccount/UPDATE_TEMPLATE.json": t84,
+  "response/applications/idcs/UserAsAccount/groups/ADD_CHILD_DATA_TEMPLATE.json": t85,
+  "response/applications/idcs/UserAsAccount/groups/REMOVE_CHILD_DATA_TEMPLATE.json": t86,
+  "response/applications/idcs/UserAsIdentity/GET_TEMPLATE.json": t87,
+  "response/applications/idcs/UserAsIdentity/SEARCH_TEMPLATE.json": t88,
+  "response/applications/idcs/countries/SEARCH_TEMPLATE.json": t89,
+  "response/applications/idcs/languages/SEARCH_TEMPLATE.json": t90,
+  "test/applications/adb/TEMPLATE.json": t91,
+  "test/applications/azuread/TEMPLATE.json": t92,
+  "test/applications/idcs/TEMPLATE.json": t93,
 };

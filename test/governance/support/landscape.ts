@@ -4,6 +4,7 @@ import { replyBody, startFunction, type FnReply, type RunningFunction } from "..
 import { ROOT } from "../../support/paths";
 import { startOciServer, type OciServer } from "../../servers/oci/server";
 import { DEFAULT_ADMIN, DEFAULT_CLIENT, startOrdsServer, type OrdsServer } from "../../servers/ords";
+import { startGraphServer, type GraphServer } from "../../servers/graph/server";
 import { startScimServer, type ScimServer } from "../../servers/scim";
 import { startConnectProxy, type ConnectProxy } from "./connect-proxy";
 import { startEntraTokenServer, type EntraTokenServer } from "./entra-token-server";
@@ -39,6 +40,8 @@ export interface Landscape {
   scim: ScimServer;
   ords: OrdsServer;
   entra: EntraTokenServer;
+  /** Microsoft Graph stand-in: accepts the tokens the Entra token server issued. */
+  graph: GraphServer;
   proxy: ConnectProxy;
   /** The AG_SYSTEMS value pointing at all of the above. */
   systems: Record<string, unknown>[];
@@ -55,6 +58,7 @@ export async function startLandscape(o: { scimTokenTtlSeconds?: number } = {}): 
   });
   const ords = await startOrdsServer();
   const entra = await startEntraTokenServer({ tenant: TENANT, ...CREDS.entra });
+  const graph = await startGraphServer({ token: (t) => entra.issued.includes(t) });
   const proxy = await startConnectProxy();
   for (const k of ["idcs", "entra", "ords", "basic", "ordsBasic"] as const) oci.secrets.set(SECRET[k], JSON.stringify(CREDS[k]));
   const ordsHost = new URL(ords.url).host;
@@ -64,7 +68,7 @@ export async function startLandscape(o: { scimTokenTtlSeconds?: number } = {}): 
       name: "EntraID",
       application: "azuread",
       scheme: "http",
-      host: "graph.example.test",
+      host: graph.host,
       auth: { type: "entra", secret: SECRET.entra, tokenHost: entra.host, tokenPath: `/${TENANT}/oauth2/v2.0/token`, proxy: proxy.url },
     },
     { name: "AutonomousDB", application: "adb", scheme: "http", host: ordsHost, basePath: "/ords/admin", auth: { type: "ords", secret: SECRET.ords } },
@@ -77,6 +81,7 @@ export async function startLandscape(o: { scimTokenTtlSeconds?: number } = {}): 
     scim,
     ords,
     entra,
+    graph,
     proxy,
     systems,
     config: (role, extra = {}) => ({
@@ -88,7 +93,7 @@ export async function startLandscape(o: { scimTokenTtlSeconds?: number } = {}): 
       ...extra,
     }),
     close: async () => {
-      await Promise.all([oci.close(), scim.close(), ords.close(), entra.close(), proxy.close()]);
+      await Promise.all([oci.close(), scim.close(), ords.close(), entra.close(), graph.close(), proxy.close()]);
     },
   };
 }

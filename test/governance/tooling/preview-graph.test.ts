@@ -15,7 +15,12 @@ describe("templates:preview against Microsoft Graph (PAGE_TOKEN)", () => {
     );
     graph.addGroup("Finance", [people[0].id, people[2].id]);
     graph.addGroup("Engineering", [people[1].id, people[2].id, people[3].id]);
-    graph.addGroup("All staff (mail)", people.map((p) => p.id), false);
+    graph.addGroup("All staff", people.map((p) => p.id), { groupTypes: ["Unified"] });
+    // A distribution list is neither: Graph cannot change its members, so no template offers it.
+    graph.addGroup("Newsletter", [people[4].id], { securityEnabled: false, mailEnabled: true });
+    graph.addRole("User Administrator", [people[2].id]);
+    const e3 = graph.addSku("ENTERPRISEPACK");
+    graph.licenses.set(people[0].id, [e3.skuId]);
   });
   afterAll(() => graph.close());
   beforeEach(() => graph.requests.clear());
@@ -36,11 +41,43 @@ describe("templates:preview against Microsoft Graph (PAGE_TOKEN)", () => {
     expect(result.records.map((r) => r.name[0])).toEqual(graph.users.map((u) => u.userPrincipalName));
     expect(graph.requests.get("GET /v1.0/users")).toBe(3);
     expect(result.pages).toBe(3);
-    const groupsOf = (upn: string) =>
-      (result.records.find((r) => r.name[0] === upn)?.groups as { uid: string[] }[]).map((g) => graph.groups.find((x) => x.id === g.uid[0])?.displayName).sort();
-    expect(groupsOf("chen@contoso.example")).toEqual(["All staff (mail)", "Engineering", "Finance"]);
-    expect(groupsOf("emil@contoso.example")).toEqual(["All staff (mail)"]);
-    expect(graph.requests.get("GET /v1.0/users/{id}/memberOf/microsoft.graph.group")).toBe(5);
+    const names = (upn: string, attr: string, all: { id?: string; skuId?: string; displayName?: string; skuPartNumber?: string }[]) =>
+      (result.records.find((r) => r.name[0] === upn)?.[attr] as { uid: string[] }[])
+        .map((g) => all.find((x) => (x.id ?? x.skuId) === g.uid[0]))
+        .map((x) => x?.displayName ?? x?.skuPartNumber)
+        .sort();
+    expect(names("chen@contoso.example", "securityGroups", graph.groups)).toEqual(["Engineering", "Finance"]);
+    expect(names("chen@contoso.example", "officeGroups", graph.groups)).toEqual(["All staff"]);
+    expect(names("chen@contoso.example", "roles", graph.roles)).toEqual(["User Administrator"]);
+    expect(names("ada@contoso.example", "licenses", graph.skus)).toEqual(["ENTERPRISEPACK"]);
+    expect(names("emil@contoso.example", "securityGroups", graph.groups)).toEqual([]);
+    expect(names("emil@contoso.example", "officeGroups", graph.groups)).toEqual(["All staff"]);
+    // Two filtered memberOf reads per user (advanced queries), one for roles, one for licences.
+    expect(graph.requests.get("GET /v1.0/users/{id}/memberOf/microsoft.graph.group")).toBe(10);
+    expect(graph.requests.get("GET /v1.0/users/{id}/memberOf/microsoft.graph.directoryRole")).toBe(5);
+    expect(graph.requests.get("GET /v1.0/users/{id}/licenseDetails")).toBe(5);
+  });
+
+  it.each([
+    ["SecurityGroup", ["Engineering", "Finance"]],
+    ["OfficeGroup", ["All staff"]],
+    ["Role", ["User Administrator"]],
+    ["License", ["ENTERPRISEPACK"]],
+  ])("%s SEARCH lists exactly its kind of entitlement", async (entity, expected) => {
+    const result = await runPreview({ templatesRoot: REAL_TEMPLATES, app: "azuread", entity, operation: "SEARCH", target: parseTargetUrl(graph.url), authorization: `Bearer ${token}`, pageSize: 1 });
+    expect(result.records.map((r) => r.name[0]).sort()).toEqual(expected);
+  });
+
+  it("group SEARCH pages its filtered list with the skip token (one group per page)", async () => {
+    const result = await runPreview({ templatesRoot: REAL_TEMPLATES, app: "azuread", entity: "SecurityGroup", operation: "SEARCH", target: parseTargetUrl(graph.url), authorization: `Bearer ${token}`, pageSize: 1 });
+    expect(result.pages).toBe(2);
+    expect(graph.requests.get("GET /v1.0/groups")).toBe(2);
+  });
+
+  it("License GET picks the SKU by its skuId", async () => {
+    const sku = graph.skus[0];
+    const result = await runPreview({ templatesRoot: REAL_TEMPLATES, app: "azuread", entity: "License", operation: "GET", id: sku.skuId, target: parseTargetUrl(graph.url), authorization: `Bearer ${token}` });
+    expect(result.records[0]).toMatchObject({ uid: [sku.skuId], name: ["ENTERPRISEPACK"], enabledUnits: ["25"], consumedUnits: ["1"] });
   });
 
   it("one page when everything fits: no nextLink, no token, no second request", async () => {
@@ -59,11 +96,11 @@ describe("templates:preview against Microsoft Graph (PAGE_TOKEN)", () => {
     const rows = tableRows(cli.stdout);
     const name = rows[0].indexOf("name");
     expect(rows.slice(1).map((r) => r[name])).toEqual(graph.users.map((u) => u.userPrincipalName));
-    expect(cli.stderr).toMatch(/^5 records from 3 pages \(8 requests\)$/m);
+    expect(cli.stderr).toMatch(/^5 records from 3 pages \(23 requests\)$/m);
     // --verbose traces each request without its query string (tokens, filters) or headers.
     const trace = cli.stderr.split("\n").filter((l) => l.startsWith("GET "));
     expect(trace.filter((l) => l === `GET ${graph.url}/v1.0/users → 200`)).toHaveLength(3);
-    expect(trace).toHaveLength(8);
+    expect(trace).toHaveLength(23);
     expect(cli.stderr).not.toMatch(/skiptoken|graph-test-token/);
   });
 });

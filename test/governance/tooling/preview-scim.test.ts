@@ -81,6 +81,15 @@ describe("templates:preview against an identity domain (SCIM, OFFSET)", () => {
     expect(result.records[0]).toMatchObject({ uid: [user.id], name: [user.userName] });
   });
 
+  it.each(["countries", "languages"])("the %s lookup loads the identity domain's AllowedValues in one request", async (lookup) => {
+    const result = await runPreview({ templatesRoot: REAL_TEMPLATES, app: "idcs", entity: lookup, operation: "SEARCH", target: parseTargetUrl(scim.url), authorization: `Bearer ${token}` });
+    expect(scim.counters.get(`GET /admin/v1/AllowedValues/${lookup}`)).toBe(1);
+    const doc = (await (await fetch(`${scim.url}/admin/v1/AllowedValues/${lookup}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { attrValues: { value: string }[] };
+    expect(result.records.map((r) => r.uid[0])).toEqual(doc.attrValues.map((v) => v.value));
+    expect(result.records.length).toBeGreaterThan(5);
+    expect(result.records.every((r) => r.name[0] === r.uid[0])).toBe(true);
+  });
+
   it("the CLI prints an aligned table, progress on stderr, and stops at --limit", async () => {
     const run = await runCli(
       "templates-preview",

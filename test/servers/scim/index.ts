@@ -4,3 +4,4 @@ export { ScimStore, ScimConflict, type UserRecord, type GroupRecord, type UserIn
 export { seedDirectory, type SeedOptions, type SeedResult } from "./seed";
 export { Faults, RequestCounters, type FaultRule, type ArmedFault } from "./faults";
 export { URN } from "./resources";
+export { scimAttribute, type ScimAttributeDefinition } from "./schemas";

@@ -7,6 +7,9 @@ export const URN = {
   group: "urn:ietf:params:scim:schemas:core:2.0:Group",
   enterprise: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
   userState: "urn:ietf:params:scim:schemas:oracle:idcs:extension:userState:User",
+  custom: "urn:ietf:params:scim:schemas:idcs:extension:custom:User",
+  schema: "urn:ietf:params:scim:schemas:core:2.0:Schema",
+  allowedValue: "urn:ietf:params:scim:schemas:oracle:idcs:AllowedValue",
   listResponse: "urn:ietf:params:scim:api:messages:2.0:ListResponse",
   searchRequest: "urn:ietf:params:scim:api:messages:2.0:SearchRequest",
   patchOp: "urn:ietf:params:scim:api:messages:2.0:PatchOp",
@@ -33,8 +36,9 @@ function compact<T>(v: T): T {
 
 /** A user as GET /admin/v1/Users/{id} returns it; `withGroups` adds the request-only `groups` attribute. */
 export function renderUser(u: UserRecord, store: ScimStore, base: string, withGroups: boolean): Record<string, unknown> {
+  const custom = store.customValues.get(u.id);
   const out: Record<string, unknown> = {
-    schemas: [URN.user, URN.enterprise, URN.userState],
+    schemas: [URN.user, URN.enterprise, URN.userState, ...(custom ? [URN.custom] : [])],
     id: u.id,
     ocid: u.ocid,
     userName: u.userName,
@@ -52,6 +56,7 @@ export function renderUser(u: UserRecord, store: ScimStore, base: string, withGr
     [URN.userState]: {
       locked: { on: u.locked, reason: u.locked ? u.lockReason : undefined, lockDate: u.locked && u.lockDate ? iso(u.lockDate) : undefined },
     },
+    [URN.custom]: custom,
     meta: meta("User", u, base),
   };
   if (withGroups) {

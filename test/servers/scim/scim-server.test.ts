@@ -1,4 +1,4 @@
-import { seedDirectory, startScimServer, URN, type ScimServer } from "./index";
+import { scimAttribute, seedDirectory, startScimServer, URN, type ScimServer } from "./index";
 
 /** The reply fields these tests read (SCIM resources, list responses and errors share one loose shape). */
 interface Body {
@@ -224,6 +224,36 @@ describe("faults and counters", () => {
     srv.faults.inject({ path: "/admin/v1/Groups", status: "drop" });
     await expect(call("GET", "/admin/v1/Groups")).rejects.toThrow();
     expect((await call("GET", "/admin/v1/Groups")).status).toBe(200);
+  });
+});
+
+describe("Schemas and AllowedValues", () => {
+  it("lists the schemas in a pageable ListResponse, the custom user schema last with its attributes", async () => {
+    srv.store.customAttributes.push(scimAttribute("costCentre", "string", { idcsDisplayName: "Cost centre" }));
+    const all = await call("GET", "/admin/v1/Schemas");
+    expect(all.json).toMatchObject({ schemas: [URN.listResponse], totalResults: 5, startIndex: 1, itemsPerPage: 5 });
+    const custom = all.json!.Resources[4];
+    expect(custom).toMatchObject({ id: URN.custom, schemas: ["urn:ietf:params:scim:schemas:core:2.0:Schema"], attributes: [{ name: "costCentre", type: "string", mutability: "readWrite", returned: "default" }] });
+    const second = await call("GET", "/admin/v1/Schemas?startIndex=2&count=1");
+    expect(second.json).toMatchObject({ totalResults: 5, startIndex: 2, itemsPerPage: 1, Resources: [{ id: URN.group }] });
+    expect((await call("GET", `/admin/v1/Schemas/${URN.custom}`)).json).toMatchObject({ id: URN.custom });
+    expect((await call("GET", "/admin/v1/Schemas/urn:nope")).status).toBe(404);
+    expect((await call("GET", "/admin/v1/Schemas", undefined, "Bearer forged")).status).toBe(401);
+  });
+
+  it("renders a user's custom values under the custom schema's URN, also when asked for by URN", async () => {
+    const u = srv.store.createUser({ userName: "ada@example.com" });
+    srv.store.customValues.set(u.id, { costCentre: "CC-42" });
+    const one = await call("GET", `/admin/v1/Users/${u.id}?attributes=userName,${URN.custom}`);
+    expect(one.json).toMatchObject({ userName: "ada@example.com", [URN.custom]: { costCentre: "CC-42" } });
+    expect(one.json!.schemas).toContain(URN.custom);
+  });
+
+  it("serves AllowedValues for countries and languages, 404 for other names", async () => {
+    const countries = await call("GET", "/admin/v1/AllowedValues/countries");
+    expect(countries.json).toMatchObject({ id: "countries", attrValues: expect.arrayContaining([{ value: "US" }, { value: "DE" }]) });
+    expect((await call("GET", "/admin/v1/AllowedValues/languages")).json).toMatchObject({ attrValues: expect.arrayContaining([{ value: "en-US" }]) });
+    expect((await call("GET", "/admin/v1/AllowedValues/planets")).status).toBe(404);
   });
 });
 

@@ -5,6 +5,7 @@ import { Faults, RequestCounters } from "./faults";
 import { matches, parseFilter, referencedRoots, splitPath, valuesAt, type Filter } from "./filter";
 import { parsePatch, patchGroup, patchUser } from "./patch";
 import { parseGroup, parseUser, renderGroup, renderUser, REQUEST_ONLY, URN } from "./resources";
+import { allowedValues, schemaResources } from "./schemas";
 import { ScimConflict, ScimStore, type GroupRecord, type UserRecord } from "./store";
 
 export interface ScimClient {
@@ -294,7 +295,7 @@ export async function startScimServer(opts: ScimServerOptions = {}): Promise<Sci
     const method = req.method ?? "GET";
     const path = url.pathname.replace(/\/+$/, "");
     const m = /^\/admin\/v1\/(Users|Groups|UserStatusChanger)(?:\/([^/]+))?$/.exec(path);
-    const route = m ? `${method} /admin/v1/${m[1]}${m[2] === undefined ? "" : m[2] === ".search" ? "/.search" : "/{id}"}` : `${method} ${path}`;
+    const route = m ? `${method} /admin/v1/${m[1]}${m[2] === undefined ? "" : m[2] === ".search" ? "/.search" : "/{id}"}` : `${method} ${path.replace(/^\/admin\/v1\/Schemas\/.+$/, "/admin/v1/Schemas/{id}")}`;
     counters.record(route);
 
     const fault = faults.take({ method, path, query: url.searchParams });
@@ -316,11 +317,26 @@ export async function startScimServer(opts: ScimServerOptions = {}): Promise<Sci
     if (!path.startsWith("/admin/v1/")) throw new HttpError(404, `no route ${method} ${path}`);
     checkBearer(req);
 
-    if (path === "/admin/v1/Schemas" && method === "GET") {
-      const all = [URN.user, URN.group, URN.enterprise, URN.userState].map((id) => ({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:Schema"], id, name: id.split(":").pop() }));
+    const schema = /^\/admin\/v1\/Schemas(?:\/([^/]+))?$/.exec(path);
+    if (schema && method === "GET") {
+      const all = schemaResources(base, store.customAttributes);
+      if (schema[1] !== undefined) {
+        const one = all.find((r) => r.id === decodeURIComponent(schema[1]));
+        if (!one) throw new HttpError(404, `schema ${decodeURIComponent(schema[1])} not found`);
+        send(res, 200, one);
+        return;
+      }
       const startIndex = Math.max(1, intParam("startIndex", url.searchParams.get("startIndex")) ?? 1);
-      const page = all.slice(startIndex - 1, startIndex - 1 + (intParam("count", url.searchParams.get("count")) ?? all.length));
+      const count = Math.min(maxPage, Math.max(0, intParam("count", url.searchParams.get("count")) ?? defaultPage));
+      const page = all.slice(startIndex - 1, startIndex - 1 + count);
       send(res, 200, { schemas: [URN.listResponse], totalResults: all.length, Resources: page, startIndex, itemsPerPage: page.length });
+      return;
+    }
+    const allowed = /^\/admin\/v1\/AllowedValues\/([^/]+)$/.exec(path);
+    if (allowed && method === "GET") {
+      const doc = allowedValues(base, decodeURIComponent(allowed[1]));
+      if (!doc) throw new HttpError(404, `no allowed values for ${decodeURIComponent(allowed[1])}`);
+      send(res, 200, doc);
       return;
     }
     if (!m) throw new HttpError(404, `no route ${method} ${path}`);

@@ -1,3 +1,5 @@
+import type { ScimAttributeDefinition } from "./schemas";
+
 /**
  * In-memory identity domain: users, groups and memberships. Records hold only what the server needs to render
  * SCIM resources (rendering is lazy, see resources.ts), so 100,000 users and 5,000 groups fit in about 90 MiB.
@@ -85,6 +87,10 @@ export class ScimStore {
   readonly groups = new Map<string, GroupRecord>();
   /** user id → ids of the groups it belongs to (reverse index for user.groups and members.value filters). */
   readonly memberOf = new Map<string, Set<string>>();
+  /** Attributes of the identity domain's custom user schema (urn:…:idcs:extension:custom:User), as /Schemas lists them. */
+  readonly customAttributes: ScimAttributeDefinition[] = [];
+  /** user id → its values of those attributes (rendered under the custom schema's URN). */
+  readonly customValues = new Map<string, Record<string, unknown>>();
   private readonly userNames = new Map<string, string>();
   private readonly groupNames = new Map<string, string>();
   private readonly ocids = new Map<string, string>();
@@ -152,6 +158,7 @@ export class ScimStore {
     const user = this.requireUser(id);
     for (const gid of this.memberOf.get(id) ?? []) this.groups.get(gid)?.members.delete(id);
     this.memberOf.delete(id);
+    this.customValues.delete(id);
     this.users.delete(id);
     this.userNames.delete(user.userName.toLowerCase());
     this.ocids.delete(user.ocid);
