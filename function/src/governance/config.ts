@@ -77,6 +77,12 @@ const systems = z
   });
 
 const governanceSchema = configSchema.pick({ LOG_LEVEL: true, CACHE_TTL_SECONDS: true, OCI_SECRETS_ENDPOINT: true }).extend({
+  /**
+   * How long discovered custom identity attributes are reused (0: discover on every schema, request and
+   * response call). Five minutes: an attribute an administrator adds shows up at the next "Fetch Attributes"
+   * a few minutes later, while a data load's many calls cost the target one schema read per warm instance.
+   */
+  AG_DISCOVERY_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
   AG_SYSTEMS: z.string().transform((text, ctx) => {
     try {
       return JSON.parse(text) as unknown;
@@ -97,7 +103,7 @@ function keyPath(path: (string | number)[]): string {
 }
 
 export function loadGovernanceConfig(env: Readonly<Record<string, string | undefined>>): GovernanceConfig {
-  const keys = ["LOG_LEVEL", "CACHE_TTL_SECONDS", "OCI_SECRETS_ENDPOINT", "AG_SYSTEMS"] as const;
+  const keys = ["LOG_LEVEL", "CACHE_TTL_SECONDS", "OCI_SECRETS_ENDPOINT", "AG_DISCOVERY_TTL_SECONDS", "AG_SYSTEMS"] as const;
   const raw = Object.fromEntries(keys.filter((k) => env[k] !== undefined && env[k] !== "").map((k) => [k, env[k]]));
   const r = governanceSchema.safeParse(raw);
   if (!r.success) {

@@ -5,10 +5,11 @@ import { createSecretReader } from "../secrets";
 import { authorizeRequest } from "./authorize";
 import { findSystem, loadGovernanceConfig, type GovernanceConfig } from "./config";
 import { createAuthorizer, type Authorizer } from "./credentials/authorizer";
+import { createCustomAttributeSource, DISCOVERY_PROFILES, takesCustomAttributes, withCustomAttributes, type CustomAttributeSource } from "./discovery";
 import { GovernanceError } from "./errors";
 import { isEntityRequest, parseTemplateRequest } from "./input";
 import type { TemplateKind } from "./operations";
-import { loadTemplate } from "./template-store";
+import { loadTemplate, staticAttributeNames } from "./template-store";
 
 export type TemplateRole = `ag-${TemplateKind}`;
 
@@ -17,6 +18,8 @@ interface Services {
   config: GovernanceConfig;
   log: Logger;
   authorizers: Map<string, Authorizer>;
+  /** Per system whose application publishes custom identity attributes (DayN "Fetch Attributes"). */
+  customAttributes: Map<string, CustomAttributeSource>;
 }
 
 let cached: { key: string; services: Services } | undefined;
@@ -24,7 +27,7 @@ let cached: { key: string; services: Services } | undefined;
 let fallbackLog: Logger | undefined;
 
 function services(env: Invocation["config"]): Services {
-  const key = JSON.stringify([env.AG_SYSTEMS, env.LOG_LEVEL, env.CACHE_TTL_SECONDS, env.OCI_SECRETS_ENDPOINT]);
+  const key = JSON.stringify([env.AG_SYSTEMS, env.LOG_LEVEL, env.CACHE_TTL_SECONDS, env.OCI_SECRETS_ENDPOINT, env.AG_DISCOVERY_TTL_SECONDS]);
   if (cached?.key === key) return cached.services;
   const config = loadGovernanceConfig(env);
   const log = createLogger(config.LOG_LEVEL);
@@ -33,7 +36,15 @@ function services(env: Invocation["config"]): Services {
   const authorizers = new Map(
     config.systems.map((s) => [s.name, createAuthorizer(s, { secrets, ttlSeconds: config.CACHE_TTL_SECONDS, log, tokens })] as const),
   );
-  cached = { key, services: { config, log, authorizers } };
+  const customAttributes = new Map<string, CustomAttributeSource>();
+  for (const system of config.systems) {
+    const profile = DISCOVERY_PROFILES[system.application];
+    if (!profile) continue;
+    const authorizer = authorizers.get(system.name) as Authorizer;
+    const reserved = staticAttributeNames(system.application, profile.identityEntity);
+    customAttributes.set(system.name, createCustomAttributeSource({ system, profile, authorizer, log, ttlSeconds: config.AG_DISCOVERY_TTL_SECONDS, reserved }));
+  }
+  cached = { key, services: { config, log, authorizers, customAttributes } };
   return cached.services;
 }
 
@@ -50,8 +61,16 @@ export async function handleTemplateInvocation(role: TemplateRole, inv: Invocati
     log = svc.log.child({ callId: inv.callId, fn: role });
     const req = parseTemplateRequest(kind, inv.body);
     const system = findSystem(svc.config, req.system);
-    const { path, template } = loadTemplate(req, system.application);
+    const loaded = loadTemplate(req, system.application);
+    const { path } = loaded;
+    let { template } = loaded;
     const where = isEntityRequest(req) ? { entity: req.entity, operation: req.operation, child: req.childAttribute } : {};
+    const profile = DISCOVERY_PROFILES[system.application];
+    if (profile && takesCustomAttributes(req, profile)) {
+      // A failed discovery is logged by the source; the static template is served as it is.
+      const found = await (svc.customAttributes.get(system.name) as CustomAttributeSource).get(inv.deadline);
+      if (found) template = withCustomAttributes(req, template, profile, found);
+    }
     let body = template;
     if (kind === "request" || kind === "test") {
       const authorization = await (svc.authorizers.get(system.name) as Authorizer).header(inv.deadline);

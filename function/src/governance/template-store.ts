@@ -35,3 +35,10 @@ export function loadTemplate(req: TemplateRequest, app: string): { path: string;
   }
   throw new GovernanceError(404, "missing_template", `no ${req.kind} template at templates/${path}`);
 }
+
+/** Attribute names of one class of an application's shipped schema template. */
+export function staticAttributeNames(app: string, className: string): ReadonlySet<string> {
+  const schema = TEMPLATE_FILES[`schema/applications/${app}/TEMPLATE.json`] as { schemaTemplates?: { name: string; attributes?: { name: string }[] }[] } | undefined;
+  const cls = schema?.schemaTemplates?.find((t) => t.name === className);
+  return new Set((cls?.attributes ?? []).map((a) => a.name));
+}
