@@ -135,7 +135,7 @@ describe("Entra ID entitlement changes through the served templates (Graph)", ()
     expect(l.graph.licenses.get(user.id)).toEqual([]);
   });
 
-  it("a mail-enabled security group is not offered and Graph refuses to change it", async () => {
+  it("Graph refuses to change a mail-enabled security group's members (the SecurityGroup SEARCH does not list one)", async () => {
     const user = l.graph.addUser({ userPrincipalName: "mail@contoso.test", displayName: "M", givenName: "M", surname: "M" });
     const dl = l.graph.addGroup("All hands (mail)", [], { securityEnabled: true, mailEnabled: true });
     const r = await change("ADD_CHILD_DATA", "securityGroups", user.id, dl.id);

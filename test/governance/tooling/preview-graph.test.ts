@@ -18,6 +18,7 @@ describe("templates:preview against Microsoft Graph (PAGE_TOKEN)", () => {
     graph.addGroup("All staff", people.map((p) => p.id), { groupTypes: ["Unified"] });
     // A distribution list is neither: Graph cannot change its members, so no template offers it.
     graph.addGroup("Newsletter", [people[4].id], { securityEnabled: false, mailEnabled: true });
+    graph.addGroup("Mail-enabled security", [people[4].id], { securityEnabled: true, mailEnabled: true });
     graph.addRole("User Administrator", [people[2].id]);
     const e3 = graph.addSku("ENTERPRISEPACK");
     graph.licenses.set(people[0].id, [e3.skuId]);
