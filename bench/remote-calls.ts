@@ -59,7 +59,7 @@ export async function benchRemoteCalls(builds: Builds, warmEvents: number): Prom
       table,
       notes: [
         "Counted by the loopback servers, so they are exact: no baseline is needed for a count. Audit is on (one object per event; the namespace is looked up once per process).",
-        "IAM look-ups: every event reads its user once from the identity domain (SCIM filter on ocid with the user's groups, signed with the resource principal), never cached across events. Goal per warm event: 1 identity read + at most 2 ORDS calls (one look-up of registry, dictionary and grants; one version-checked change script). The cold rows add the start check of a fresh process: the registry's shape from the dictionary and the transitive check of every mapped role (two ORDS calls side by side; the role verdicts are kept for CACHE_TTL_SECONDS, so warm events reuse them).",
+        "IAM look-ups: every event reads its user once from the identity domain (SCIM filter on ocid with the user's groups, signed with the resource principal), never cached across events. Goal per warm event: 1 identity read + at most 2 ORDS calls (one look-up of registry, dictionary and grants; one version-checked change script). The cold rows add the start check of a fresh process: the registry's shape from the dictionary and the transitive check of every mapped role (two ORDS calls side by side; the role verdicts are kept for up to 60 s, so warm events reuse them).",
       ],
     };
   } finally {
