@@ -119,7 +119,14 @@ export async function lookupAccount(
       results = await ords.queries(lookupSql(true), binds, deadline);
     }
   }
-  return accountLookup(results, key, registryWasMissing);
+  const look = accountLookup(results, key, registryWasMissing);
+  // Each query sees the database as of its own start: a unit of another container that committed between the
+  // registry read and the dictionary read (its row and its CREATE USER commit together) shows an account
+  // without its row. Read once more before taking the account for one the product did not create.
+  if (!registryWasMissing && !look.mine && !look.nameOwner && key.dbUsername && look.dictUsers.has(key.dbUsername)) {
+    return accountLookup(await ords.queries(lookupSql(true), binds, deadline), key, false);
+  }
+  return look;
 }
 
 function accountLookup(results: QueryResult[], key: { iamUserId: string; dbUsername?: string }, registryWasMissing: boolean): AccountLookup {
