@@ -13,6 +13,7 @@ import { buildVariants } from "./builds";
 import { bundleSizeRows, NAIVE_DEFINITION } from "./bundle-size";
 import { machineLine, renderReport, rowsSection, type Row, type Section } from "./lib/report";
 import { benchEventLatency } from "./events";
+import { benchHistories } from "./histories";
 import { benchLoad, type LoadOptions } from "./load";
 import { benchReconcile } from "./reconciliation";
 import { benchRemoteCalls } from "./remote-calls";
@@ -27,10 +28,12 @@ export interface Plan {
   warmEvents: number;
   synthRuns: number;
   reconcileSizes: number[];
+  /** Seeded histories the history checker runs (issue 9: histories checked, divergences found). */
+  histories: number;
 }
 
-export const FULL: Plan = { name: "full", startupRuns: 7, load: { rounds: 5, usersPerRound: 100 }, warmEvents: 20, synthRuns: 5, reconcileSizes: [1000, 10000, 100000] };
-export const QUICK: Plan = { name: "quick", startupRuns: 3, load: { rounds: 3, usersPerRound: 20 }, warmEvents: 5, synthRuns: 2, reconcileSizes: [1000, 10000] };
+export const FULL: Plan = { name: "full", startupRuns: 7, load: { rounds: 5, usersPerRound: 100 }, warmEvents: 20, synthRuns: 5, reconcileSizes: [1000, 10000, 100000], histories: 500 };
+export const QUICK: Plan = { name: "quick", startupRuns: 3, load: { rounds: 3, usersPerRound: 20 }, warmEvents: 5, synthRuns: 2, reconcileSizes: [1000, 10000], histories: 50 };
 
 export const DEFAULT_OUT = resolve(__dirname, "results/latest.md");
 /** Quick runs are for a look, not for the record: they never replace latest.md or the README's figures. */
@@ -59,6 +62,8 @@ export async function runBenchmarks(plan: Plan, progress: (step: string) => void
     const calls = await benchRemoteCalls(builds, plan.warmEvents);
     progress(`reconcile at ${plan.reconcileSizes.join(", ")} users (bench/reconcile.ts)`);
     const reconcile = await benchReconcile(plan.reconcileSizes);
+    progress(`history checker, ${plan.histories} histories`);
+    const histories = await benchHistories(plan.histories);
     const sections: Section[] = [
       rowsSection("Function, bundle and infrastructure", rows, [
         "Every ratio is ours ÷ baseline, both measured in this run on this machine; below 1× means ours is smaller or faster.",
@@ -70,6 +75,7 @@ export async function runBenchmarks(plan: Plan, progress: (step: string) => void
       ]),
       calls,
       reconcile,
+      histories,
     ];
     return renderReport({ mode: plan.name, machine: machineLine(), seconds: (performance.now() - t0) / 1000, sections });
   } finally {

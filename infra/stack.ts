@@ -121,7 +121,7 @@ export class IamAdbSyncStack extends TerraformStack {
         : undefined;
     const ordsSecret = { id: secrets.ordsSecretId, compartmentId: secrets.ordsSecretCompartmentId };
     const roles: RoleGrants[] = [
-      { role: "provision", functionIds: [fnId("provision")], secrets: [ordsSecret], writesAudit: true, readsIdentity: env.provisioning.nameLookup },
+      { role: "provision", functionIds: [fnId("provision")], secrets: [ordsSecret], writesAudit: true, readsIdentity: true },
     ];
     if (reconcile) {
       roles.push({

@@ -7,13 +7,16 @@ import { createUserStateReader, type UserStateReader } from "../src/identity/use
 import { createLogger, type Logger } from "../src/log/logger";
 import { OrdsClient } from "../src/ords/client";
 import { rolePolicyFor } from "../src/policy/roles";
+import { checkAtStart, startCheckLines, type StartCheck } from "../src/runtime/start-check";
 import { syncUser, type SyncResult } from "../src/sync/sync-user";
 import { environmentConnection } from "./environment";
 
 /**
  * `npm run sync -- --env <name> --user <user name or OCID> [--dry-run] [--json]`: provision on demand. Reads
  * the user from IAM and syncs that one account through syncUser (the code events and reconciliation run),
- * printing each step: the IAM read, the database read, the plan, the statements and the outcome.
+ * printing each step: the IAM read, the database read, the plan, the statements and the outcome. First, as a
+ * deployment does at its first invocation, it checks every role the configuration may grant (each refused
+ * role is printed with its reason, and never granted) and the registry's shape (created or migrated).
  * `--env sandbox` starts the loopback identity domain and database with a few seeded users.
  */
 
@@ -93,6 +96,12 @@ async function environmentTarget(o: Options, log: Logger): Promise<Target> {
 
 const LABELS = { read_iam: "read from IAM", read_database: "read database", plan: "plan", execute: "execute", replan: "re-plan" } as const;
 
+function printedCheck(c: StartCheck): string {
+  const l = startCheckLines(c);
+  const label = pc.bold("check roles".padEnd(14));
+  return [`${label} ${l.roles}`, ...l.refused.map((r) => `${label} ${pc.red(r)}`), `${pc.bold("check registry")} ${l.registry.replace(/^registry /, "")}`].join("\n");
+}
+
 function printed(r: SyncResult): string {
   const lines = r.steps.map((s) => `${pc.bold(LABELS[s.step].padEnd(14))} ${s.detail}`);
   if (r.statements.length > 0) {
@@ -120,8 +129,13 @@ const program = new Command()
     try {
       const userId = o.user.startsWith("ocid1.user.") ? o.user : await t.reader.findOcid(o.user);
       if (!userId) throw new Error(`IAM has no user named ${JSON.stringify(o.user)}`);
-      const result = await syncUser(userId, { config: t.config, log, ords: t.ords, reader: t.reader, roles: rolePolicyFor(t.config) }, { deadline: null, dryRun: o.dryRun === true });
-      console.log(o.json ? JSON.stringify(result, null, 2) : printed(result));
+      const roles = rolePolicyFor(t.config);
+      const dryRun = o.dryRun === true || t.config.DRY_RUN;
+      // What a deployment checks at start, before anything is granted: every role it may grant, and the registry.
+      const check = await checkAtStart({ config: t.config, ords: t.ords, roles }, { deadline: null, dryRun });
+      const result = await syncUser(userId, { config: t.config, log, ords: t.ords, reader: t.reader, roles }, { deadline: null, dryRun });
+      const startCheck = { roles: check.roles, refusedRoles: Object.fromEntries(check.refused), registry: check.registry.statements };
+      console.log(o.json ? JSON.stringify({ startCheck, ...result }, null, 2) : `${printedCheck(check)}\n${printed(result)}`);
       if (result.outcome === "refused" || result.outcome === "failed") process.exitCode = 2;
     } finally {
       await t.close();

@@ -190,7 +190,6 @@ const provisioning = z
     allowOracleRoles: z.array(privilegeName).default([]),
     /** Seconds after an event during which IAM lagging behind it means "retry". */
     consistencyWindowSeconds: z.number().int().min(0).max(3600).optional(),
-    nameLookup: z.boolean().default(true),
     logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
     dryRun: z.boolean().default(false),
     cacheTtlSeconds: z.number().int().min(0).max(86400).default(900),

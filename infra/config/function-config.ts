@@ -46,7 +46,6 @@ export const PROVISIONING_CONFIG: readonly Entry[] = [
   { key: "EXTRA_PRIVILEGES", value: (e) => csv(e.provisioning.extraPrivileges) },
   { key: "ALLOW_ORACLE_ROLES", value: (e) => csv(e.provisioning.allowOracleRoles) },
   { key: "CONSISTENCY_WINDOW_SECONDS", value: (e) => num(e.provisioning.consistencyWindowSeconds) },
-  { key: "NAME_LOOKUP", value: (e) => flag(e.provisioning.nameLookup) },
   { key: "AUDIT_BUCKET", value: (_e, r) => r.auditBucket },
   { key: "AUDIT_NAMESPACE", value: (_e, r) => r.auditNamespace },
   { key: "LOG_LEVEL", value: (e) => e.provisioning.logLevel },

@@ -30,8 +30,17 @@ function keyPath(issue: ZodIssue): string {
   return issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
 }
 
+/** Keys earlier versions took, and why they are gone: named in the error instead of "unknown key". */
+const REMOVED: Record<string, string> = {
+  "provisioning.nameLookup": "was removed: the function always reads the event's user from the identity domain; delete the key",
+};
+
 function describe(issue: ZodIssue): string {
-  if (issue.code === "unrecognized_keys") return `${keyPath(issue)}: unknown key(s) ${issue.keys.join(", ")}`;
+  if (issue.code === "unrecognized_keys") {
+    const removed = issue.keys.filter((k) => REMOVED[`${keyPath(issue)}.${k}`]);
+    if (removed.length > 0) return removed.map((k) => `${keyPath(issue)}.${k} ${REMOVED[`${keyPath(issue)}.${k}`]}`).join("; ");
+    return `${keyPath(issue)}: unknown key(s) ${issue.keys.join(", ")}`;
+  }
   if (issue.code === "invalid_union") {
     // Report the branch that got furthest, not zod's generic "Invalid input".
     const deepest = issue.unionErrors

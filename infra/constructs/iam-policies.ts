@@ -17,7 +17,7 @@ export interface RoleGrants {
   functionIds: string[];
   secrets: SecretRef[];
   writesAudit: boolean;
-  /** Reads IAM user and group names (NAME_LOOKUP). */
+  /** Reads IAM users and their groups (the provisioning function reads every event's user). */
   readsIdentity: boolean;
 }
 

@@ -29,7 +29,7 @@ describe("bench helpers", () => {
 });
 
 describe("npm run bench, with tiny counts", () => {
-  const tiny: Plan = { name: "tiny", startupRuns: 1, load: { rounds: 1, usersPerRound: 2 }, warmEvents: 2, synthRuns: 1, reconcileSizes: [1000] };
+  const tiny: Plan = { name: "tiny", startupRuns: 1, load: { rounds: 1, usersPerRound: 2 }, warmEvents: 2, synthRuns: 1, reconcileSizes: [1000], histories: 3 };
   let report = "";
   beforeAll(async () => {
     report = await runBenchmarks(tiny);
@@ -41,7 +41,7 @@ describe("npm run bench, with tiny counts", () => {
 
   it("writes well-formed tables: every row as wide as its header, no empty cell", () => {
     const all = tables(report);
-    expect(all).toHaveLength(3);
+    expect(all).toHaveLength(4);
     for (const t of all) {
       expect(t.length).toBeGreaterThan(1);
       for (const r of t) {
@@ -70,7 +70,7 @@ describe("npm run bench, with tiny counts", () => {
 
   it("counts remote calls per event: secret and token only when cold", () => {
     const calls = tables(report)[1];
-    expect(calls[0]).toEqual(["event", "Vault secret", "ORDS token", "ORDS SQL", "Object Storage (audit)", "IAM look-ups", "total"]);
+    expect(calls[0]).toEqual(["event", "Vault secret", "ORDS token", "ORDS SQL", "Object Storage (audit)", "IAM look-ups", "total", "IAM + ORDS SQL (goal warm ≤ 1 + 2)"]);
     const row = (prefix: string) => calls.find((r) => r[0].startsWith(prefix))!.slice(1).map(Number);
     const [vault, token, sql] = row("cold: fresh process");
     expect([vault, token]).toEqual([1, 1]);
@@ -78,6 +78,15 @@ describe("npm run bench, with tiny counts", () => {
     const warm = row("warm: createuser");
     expect(warm.slice(0, 2)).toEqual([0, 0]);
     expect(warm[5]).toBe(warm.slice(0, 5).reduce((a, b) => a + b, 0));
+    const warmCells = calls.find((r) => r[0].startsWith("warm: createuser"))!;
+    expect(warmCells[7]).toBe(`${warmCells[5]} + ${warmCells[3]}`);
+  });
+
+  it("runs the history checker and reports histories checked and divergences (issue 9)", () => {
+    const hist = tables(report)[3];
+    expect(hist[0]).toEqual(["histories checked", "bundle copies", "deliveries", "divergences", "time per history"]);
+    expect(hist[1].slice(0, 2)).toEqual(["3", "4"]);
+    expect(hist[1][3]).toBe("0");
   });
 
   it("includes reconcile time, memory and calls from bench/reconcile.ts", () => {

@@ -47,6 +47,12 @@ describe("environment config", () => {
     expect(problemsOf("x.json", c)).toEqual(["function: unknown key(s) memoryMB"]);
   });
 
+  it("names a key earlier versions took and says why it is gone (provisioning.nameLookup)", () => {
+    const c = example();
+    (c.provisioning as Record<string, unknown>).nameLookup = true;
+    expect(problemsOf("x.json", c)).toEqual(["provisioning.nameLookup was removed: the function always reads the event's user from the identity domain; delete the key"]);
+  });
+
   it("wants exactly one of ordsUrl and autonomousDatabaseOcid", () => {
     const c = example();
     (c.database as Record<string, unknown>).autonomousDatabaseOcid = "ocid1.autonomousdatabase.oc1.eu-frankfurt-1.abc";

@@ -36,7 +36,6 @@ describe("function app construct", () => {
       ACCOUNT_AUTH: "iam",
       DELETE_POLICY: "lock",
       DEFAULT_GRANTS: "CREATE SESSION",
-      NAME_LOOKUP: "true",
       AUDIT_BUCKET: "iam-adb-sync-example-audit",
       AUDIT_NAMESPACE: "${data.oci_objectstorage_namespace.namespace.namespace}",
       LOG_LEVEL: "info",

@@ -55,7 +55,7 @@ describe("infra ↔ function config contract", () => {
         RECONCILE_GUARD_MAX: 50,
       });
     } else {
-      expect(parsed).toMatchObject({ DEFAULT_GRANTS: ["CREATE SESSION"], NAME_LOOKUP: true, DRY_RUN: false, CACHE_TTL_SECONDS: 900 });
+      expect(parsed).toMatchObject({ DEFAULT_GRANTS: ["CREATE SESSION"], DRY_RUN: false, CACHE_TTL_SECONDS: 900 });
     }
   });
 

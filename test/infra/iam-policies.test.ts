@@ -66,16 +66,13 @@ describe("IAM construct", () => {
     expect(of("ag").some((s) => /objects|users|groups/.test(s))).toBe(false);
   });
 
-  it("drops the IAM read grants when name look-up is off and the bucket grant when auditing is off", () => {
+  it("keeps the IAM read grants (every event's user is read from IAM) and drops the bucket grant when auditing is off", () => {
     const input = environmentInput("example");
-    const s = synthEnvironment("quiet", {
-      ...input,
-      provisioning: { ...input.provisioning, nameLookup: false },
-      audit: { enabled: false },
-    });
+    const s = synthEnvironment("quiet", { ...input, audit: { enabled: false } });
     const statements = statementsOf(s, "-function");
-    expect(statements).toHaveLength(1);
+    expect(statements).toHaveLength(3);
     expect(statements[0]).toContain("to read secret-bundles");
+    expect(statements.slice(1).map((st) => / read (users|groups) /.exec(st)?.[1])).toEqual(["users", "groups"]);
     expect(Object.values(resources(s, "oci_identity_policy")).map((p) => p.name)).not.toContain("iam-adb-sync-example-objectstorage");
   });
 

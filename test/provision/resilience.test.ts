@@ -42,7 +42,7 @@ describe("retries, credentials and remote calls", () => {
   it("remote calls per event: first ever (creates the registry, checks the role), warm (1 identity read + 2 ORDS calls), and cold", async () => {
     reset();
     await s.send(created("ocid1.user.oc1..aaaau1", "u1"));
-    // look-up (no registry) + create tables + look-up + role check + the change
+    // start check (registry dictionary read ∥ role check) + create tables + look-up + the change
     expect(calls()).toEqual({ vault: 1, token: 1, sql: 5, identity: 1, audit: 2 });
     reset();
     await s.send(created("ocid1.user.oc1..aaaau2", "u2"));
@@ -50,7 +50,8 @@ describe("retries, credentials and remote calls", () => {
     await s.restart();
     reset();
     await s.send(created("ocid1.user.oc1..aaaau2b", "u2b"));
-    expect(calls()).toEqual({ vault: 1, token: 1, sql: 3, identity: 1, audit: 2 });
+    // a fresh process: start check (registry dictionary read ∥ role check) + look-up + the change
+    expect(calls()).toEqual({ vault: 1, token: 1, sql: 4, identity: 1, audit: 2 });
   });
 
   it("retries 429/503 and a dropped connection, then succeeds", async () => {

@@ -225,6 +225,22 @@ describe("issue 9: privilege policy and the name boundary", () => {
       expect(s.ords.db.user("R2")).toBeUndefined();
     });
 
+    it("6. the deployment says so at start: its first invocation logs every refused mapped role and why, once, before any grant", async () => {
+      const log = s.fn.output();
+      const lines = log.split("\n").filter((l) => l.includes('"check":"start"'));
+      expect(lines).toHaveLength(1);
+      const line = JSON.parse(lines[0]) as { level: string; msg: string; refusedRoles: Record<string, string>; roles: string[] };
+      expect(line.level).toBe("warn");
+      expect(line.roles).toEqual(["SALES_READ", "SHADOW_ADMIN", "SODA_LIKE"]);
+      expect(line.refusedRoles).toEqual({
+        SHADOW_ADMIN: "role SHADOW_ADMIN is refused: it holds SHADOW_ADMIN → MIDDLE → DBA, which is denied",
+        SODA_LIKE: "role SODA_LIKE is refused: SODA_LIKE is Oracle-maintained and not in ALLOW_ORACLE_ROLES",
+      });
+      expect(line.msg).toMatch(/^start check: roles may be granted: SALES_READ; SHADOW_ADMIN refused, never granted: .*DBA.*; SODA_LIKE refused, never granted: .*Oracle-maintained/);
+      // Logged before the first event was handled.
+      expect(log.indexOf('"check":"start"')).toBeLessThan(log.indexOf("event not applied"));
+    });
+
     it("7. a name read from the identity domain outside the IAM alphabet is refused before any SQL", async () => {
       s.oci.identity.addUser({ id: "ocid1.user.oc1..aaaar3", name: "o'brien&co" });
       s.oci.identity.addMember("ocid1.group.oc1..aaaarandd", "ocid1.user.oc1..aaaar3");

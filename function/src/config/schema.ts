@@ -104,8 +104,6 @@ export const configSchema = z.object({
    * a deletion) is answered "retry later" rather than synced: IAM reads are eventually consistent.
    */
   CONSISTENCY_WINDOW_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
-  /** Look up names by OCID (IAM API, resource principal) when an event carries only ids. */
-  NAME_LOOKUP: bool.default("true"),
   /** Identity domain URL for SCIM look-ups (https://idcs-….identity.oraclecloud.com); IAM API otherwise. */
   IDENTITY_DOMAIN_URL: httpUrl.optional(),
   /** Object Storage bucket for one audit record per event; empty disables auditing. */

@@ -127,7 +127,14 @@ async function readGraph(ords: OrdsClient, start: readonly string[], deadline: D
   return graph;
 }
 
-/** The policy this configuration asks for; verdicts are kept for CACHE_TTL_SECONDS. */
+/**
+ * Look-ups are cached only briefly: a role that gains DBA is refused within this many seconds, in every
+ * warm container (the same bound as the group-name cache).
+ */
+export const ROLE_VERDICT_MAX_SECONDS = 60;
+
+/** The policy this configuration asks for; verdicts are kept for CACHE_TTL_SECONDS, at most ROLE_VERDICT_MAX_SECONDS. */
 export function rolePolicyFor(config: Pick<ProvisionConfig, "denied" | "ALLOW_ORACLE_ROLES" | "CACHE_TTL_SECONDS">): RolePolicy {
-  return new RolePolicy({ denied: config.denied, allowOracleRoles: new Set(config.ALLOW_ORACLE_ROLES), ttlMs: config.CACHE_TTL_SECONDS * 1000 });
+  const ttlMs = Math.min(config.CACHE_TTL_SECONDS, ROLE_VERDICT_MAX_SECONDS) * 1000;
+  return new RolePolicy({ denied: config.denied, allowOracleRoles: new Set(config.ALLOW_ORACLE_ROLES), ttlMs });
 }

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { iamUserNameSchema } from "../naming/boundary";
-import type { Bind, OrdsClient } from "../ords/client";
+import type { Bind, OrdsClient, QueryResult } from "../ords/client";
 import { OraError } from "../ords/envelope";
 import type { RegistryRow } from "../plan/ops";
 import { parseDbIdentifier } from "../sql/quote";
 import { parseDictUser, type DictUser } from "./ownership";
-import { CREATE_CHANGES_TABLE, CREATE_REGISTRY_TABLE, DICT_USER_COLUMNS, REGISTRY_COLUMNS, REGISTRY_TABLE } from "./table";
+import { ensureRegistry, RegistryShapeError } from "./shape";
+import { DICT_USER_COLUMNS, REGISTRY_COLUMNS, REGISTRY_TABLE } from "./table";
 
 const rowSchema = z.object({
   db_username: z.string().transform((s) => parseDbIdentifier(s, "registry DB_USERNAME")),
@@ -57,13 +58,10 @@ export interface AccountLookup {
 }
 
 const ORA_TABLE_MISSING = 942;
-const ORA_NAME_IN_USE = 955;
+/** A registry column the query names is missing: a table made by an older version (no VERSION). */
+const ORA_INVALID_IDENTIFIER = 904;
 
-/** Creates the registry and change tables; "already exists" is success, so concurrent first runs are harmless. */
-export async function ensureRegistry(ords: OrdsClient, deadline: Date | null): Promise<void> {
-  const outcomes = await ords.script([CREATE_REGISTRY_TABLE, CREATE_CHANGES_TABLE], deadline, { onError: "continue" });
-  for (const o of outcomes) if ("error" in o && o.error.code !== ORA_NAME_IN_USE) throw o.error;
-}
+export { ensureRegistry };
 
 const MINE = `(SELECT DB_USERNAME FROM ${REGISTRY_TABLE} WHERE IAM_USER_ID = :iam_user_id)`;
 
@@ -101,7 +99,17 @@ export async function lookupAccount(
   try {
     results = await ords.queries(lookupSql(true), binds, deadline);
   } catch (err) {
-    if (!(err instanceof OraError) || err.code !== ORA_TABLE_MISSING) throw err;
+    if (!(err instanceof OraError) || (err.code !== ORA_TABLE_MISSING && err.code !== ORA_INVALID_IDENTIFIER)) throw err;
+    if (err.code === ORA_INVALID_IDENTIFIER) {
+      // An older version's registry: migrate it (a dry run cannot plan against a table it may not change).
+      const migration = await ensureRegistry(ords, deadline, { dryRun: opts.dryRun });
+      if (migration.statements.length === 0) throw err;
+      if (opts.dryRun) {
+        throw new RegistryShapeError(`${REGISTRY_TABLE} has an older shape; a real run migrates it first (${migration.statements.map((s) => s.split("\n")[0]).join("; ")}); nothing was changed`);
+      }
+      results = await ords.queries(lookupSql(true), binds, deadline);
+      return accountLookup(results, key, false);
+    }
     registryWasMissing = true;
     if (opts.dryRun) {
       const [users, roles] = await ords.queries(lookupSql(false), binds.slice(1), deadline);
@@ -111,6 +119,17 @@ export async function lookupAccount(
       results = await ords.queries(lookupSql(true), binds, deadline);
     }
   }
+  const look = accountLookup(results, key, registryWasMissing);
+  // Each query sees the database as of its own start: a unit of another container that committed between the
+  // registry read and the dictionary read (its row and its CREATE USER commit together) shows an account
+  // without its row. Read once more before taking the account for one the product did not create.
+  if (!registryWasMissing && !look.mine && !look.nameOwner && key.dbUsername && look.dictUsers.has(key.dbUsername)) {
+    return accountLookup(await ords.queries(lookupSql(true), binds, deadline), key, false);
+  }
+  return look;
+}
+
+function accountLookup(results: QueryResult[], key: { iamUserId: string; dbUsername?: string }, registryWasMissing: boolean): AccountLookup {
   const [reg, users, roles, rolePrivs, sysPrivs] = results;
   const rows = (reg?.rows ?? []).map(parseRegistryRow);
   const dictUsers = new Map<string, DictUser>();

@@ -13,7 +13,7 @@ export interface Failure {
 }
 
 /** Errors raised by our own modules: their messages were written to carry no secret. */
-const OURS = new Set(["SecretError", "OrdsError", "OraError", "TokenError", "IdentityError", "AuthError", "OciRequestError", "ScimError", "ZodError"]);
+const OURS = new Set(["SecretError", "OrdsError", "OraError", "TokenError", "IdentityError", "AuthError", "OciRequestError", "ScimError", "ZodError", "RegistryShapeError"]);
 
 /** What a thrown error means for the caller. Anything unknown is reported without its message. */
 export function describeFailure(err: unknown): Failure {

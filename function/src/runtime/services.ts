@@ -16,7 +16,7 @@ export interface Services {
   secrets: SecretReader;
   /** The user's current state, read fresh for every sync (never cached across the change an event announces). */
   reader: UserStateReader;
-  /** Mapped roles' transitive check, cached for CACHE_TTL_SECONDS. */
+  /** Mapped roles' transitive check, verdicts cached for at most a minute. */
   roles: RolePolicy;
   audit?: AuditSink;
   /** An ORDS client with current credentials (secret re-read once its cache lifetime ends). */

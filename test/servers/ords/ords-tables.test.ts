@@ -195,3 +195,75 @@ describe("ORDS server: dictionary views", () => {
     expect((await one(server, "select * from dba_nothing")).errorCode).toBe(942);
   });
 });
+
+describe("ORDS server: ALTER TABLE … ADD (registry migrations)", () => {
+  let server: OrdsServer;
+  beforeEach(async () => {
+    server = await startOrdsServer();
+    expect((await one(server, REGISTRY)).errorCode).toBeUndefined();
+  });
+  afterEach(() => server.close());
+
+  const insert = (user: string, ocid: string) =>
+    one(server, {
+      statementText: "insert into iam_adb_sync_accounts (db_username, iam_user_id, iam_user_name, auth_mode) values (:u, :id, :u, 'IAM')",
+      binds: [
+        { name: "u", data_type: "VARCHAR2", value: user },
+        { name: "id", data_type: "VARCHAR2", value: ocid },
+      ],
+    });
+
+  it("ALTER TABLE … ADD: a column with a DEFAULT fills existing rows; ORA-01430 / ORA-01758 / ORA-00054 change nothing", async () => {
+    await insert("JDOE", "ocid1.user.oc1..jdoe");
+    const added = await one(server, "alter table iam_adb_sync_accounts add (version number default 0 not null)");
+    expect(added).toMatchObject({ statementType: "ddl", response: ["\nTable altered.\n\n"] });
+    expect(server.db.tableRows("IAM_ADB_SYNC_ACCOUNTS")).toEqual([expect.objectContaining({ DB_USERNAME: "JDOE", VERSION: 0 })]);
+    expect(await one(server, "alter table iam_adb_sync_accounts add version number")).toMatchObject({ errorCode: 1430, errorDetails: "ORA-01430: column being added already exists in table" });
+    expect(await one(server, "alter table iam_adb_sync_accounts add (note varchar2(10) not null)")).toMatchObject({ errorCode: 1758 });
+    expect((await one(server, "alter table iam_adb_sync_accounts add (a number, b number, a number)")).errorCode).toBe(957);
+    expect((await one(server, "alter table nowhere add (a number)")).errorCode).toBe(942);
+    expect(server.db.table("IAM_ADB_SYNC_ACCOUNTS")?.columns.map((c) => c.name)).not.toContain("NOTE");
+    // Another session holds a row: DDL cannot lock the table (Oracle's DDL_LOCK_TIMEOUT defaults to 0).
+    const holder = sql(server, "update iam_adb_sync_accounts set status = 'LOCKED';\nselect * from dual;\nselect * from dual;\nselect * from dual");
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    const busy = await one(server, "alter table iam_adb_sync_accounts add (extra number)");
+    await holder;
+    expect(busy).toMatchObject({ errorCode: 54 });
+    expect(server.db.table("IAM_ADB_SYNC_ACCOUNTS")?.columns.map((c) => c.name)).not.toContain("EXTRA");
+  });
+
+  it("ALTER TABLE … ADD CONSTRAINT: validated against the rows (ORA-02299, ORA-02437, ORA-01449), ORA-02261 for a key that exists, ORA-02264 for a name in use", async () => {
+    expect((await one(server, "create table legacy (db_username varchar2(128), iam_user_id varchar2(255))")).errorCode).toBeUndefined();
+    const put = (u: string | null, id: string) =>
+      one(server, { statementText: "insert into legacy values (:u, :id)", binds: [{ name: "u", data_type: "VARCHAR2", value: u }, { name: "id", data_type: "VARCHAR2", value: id }] });
+    await put("A", "ocid1.user.oc1..a");
+    await put("B", "ocid1.user.oc1..a");
+    expect(await one(server, "alter table legacy add constraint legacy_uk unique (iam_user_id)")).toMatchObject({ errorCode: 2299, errorDetails: "ORA-02299: cannot validate (ADMIN.LEGACY_UK) - duplicate keys found" });
+    await one(server, "update legacy set iam_user_id = 'ocid1.user.oc1..b' where db_username = 'B'");
+    expect((await one(server, "alter table legacy add constraint legacy_uk unique (iam_user_id)")).errorCode).toBeUndefined();
+    expect((await put("C", "ocid1.user.oc1..b")).errorCode).toBe(1);
+    expect((await one(server, "alter table legacy add unique (iam_user_id)")).errorCode).toBe(2261);
+    expect((await one(server, "alter table legacy add constraint legacy_uk primary key (db_username)")).errorCode).toBe(2264);
+    await put(null, "ocid1.user.oc1..c");
+    expect((await one(server, "alter table legacy add primary key (db_username)")).errorCode).toBe(1449);
+    await one(server, "delete from legacy where db_username is null");
+    await put("A", "ocid1.user.oc1..d");
+    expect((await one(server, "alter table legacy add constraint legacy_pk primary key (db_username)")).errorCode).toBe(2437);
+    await one(server, "delete from legacy where iam_user_id = 'ocid1.user.oc1..d'");
+    expect((await one(server, "alter table legacy add constraint legacy_pk primary key (db_username)")).errorCode).toBeUndefined();
+    expect((await one(server, "alter table legacy add primary key (iam_user_id)")).errorCode).toBe(2260);
+    expect(await rows(server, "select constraint_name, constraint_type from user_constraints where table_name = 'LEGACY' order by 1")).toEqual([
+      { constraint_name: "LEGACY_PK", constraint_type: "P" },
+      { constraint_name: "LEGACY_UK", constraint_type: "U" },
+    ]);
+    expect(await rows(server, "select constraint_name, column_name, position from user_cons_columns where table_name = 'LEGACY' order by 1")).toEqual([
+      { constraint_name: "LEGACY_PK", column_name: "DB_USERNAME", position: 1 },
+      { constraint_name: "LEGACY_UK", column_name: "IAM_USER_ID", position: 1 },
+    ]);
+    expect(await rows(server, "select column_name, data_type, nullable from user_tab_columns where table_name = 'LEGACY' order by column_id")).toEqual([
+      { column_name: "DB_USERNAME", data_type: "VARCHAR2", nullable: "N" },
+      { column_name: "IAM_USER_ID", data_type: "VARCHAR2", nullable: "Y" },
+    ]);
+  });
+});

@@ -3,7 +3,8 @@ import type { ColumnDef, ConstraintDef, PrivilegeRef, UserOption } from "../sql/
 import { OraError } from "../sql/ora-error";
 import { ADMIN_GRANTS, DEFAULT_ROLES, ORACLE_MAINTAINED_USERS, PROFILES, SYSTEM_PRIVILEGES, TABLESPACES } from "./catalog";
 import type { Row } from "./eval";
-import { Table, type Constraint } from "./table";
+import type { Session } from "./session";
+import { Table, type Constraint, type RowlessContext } from "./table";
 
 export type AccountStatus = "OPEN" | "LOCKED" | "EXPIRED" | "EXPIRED & LOCKED";
 export type AuthenticationType = "GLOBAL" | "PASSWORD";
@@ -422,14 +423,35 @@ export class OrdsDatabase {
       seen.add(c.name);
     }
     if (defs.filter((d) => d.kind === "primary").length > 1) throw new OraError(2260);
-    const constraints: Constraint[] = defs.map((d) => {
-      for (const col of d.columns) if (!seen.has(col)) throw new OraError(904, [col]);
-      return { name: d.name ?? `SYS_C${String(this.nextConstraint++).padStart(7, "0")}`, kind: d.kind, columns: d.columns, check: d.check };
-    });
+    for (const d of defs) for (const col of d.columns) if (!seen.has(col)) throw new OraError(904, [col]);
+    const constraints = this.namedConstraints(owner, defs);
     let tables = this.tablesByOwner.get(owner);
     if (!tables) this.tablesByOwner.set(owner, (tables = new Map()));
     tables.set(name, new Table(owner, name, columns, constraints));
     this.registerObject(owner, name, "TABLE");
+  }
+
+  /** ALTER TABLE … ADD columns and constraints (see Table.alterAdd). */
+  ddlAlterTableAdd(owner: string, name: string, columns: ColumnDef[], defs: ConstraintDef[], ctx: RowlessContext, session: Session): void {
+    const t = this.table(name, owner);
+    if (!t) throw new OraError(942);
+    t.alterAdd(columns, this.namedConstraints(owner, defs), ctx, session);
+  }
+
+  /** The user tables `owner` owns, by name. */
+  tablesOf(owner: string): IterableIterator<Table> {
+    return (this.tablesByOwner.get(owner) ?? new Map<string, Table>()).values();
+  }
+
+  /** Constraint names are unique in their schema (ORA-02264); unnamed ones get SYS_Cnnnnnnn. */
+  private namedConstraints(owner: string, defs: ConstraintDef[]): Constraint[] {
+    const taken = new Set([...this.tablesOf(owner)].flatMap((t) => t.constraints.map((c) => c.name)));
+    return defs.map((d) => {
+      const name = d.name ?? `SYS_C${String(this.nextConstraint++).padStart(7, "0")}`;
+      if (taken.has(name)) throw new OraError(2264);
+      taken.add(name);
+      return { name, kind: d.kind, columns: d.columns, check: d.check };
+    });
   }
 
   ddlDropTable(owner: string, name: string, ifExists: boolean): void {

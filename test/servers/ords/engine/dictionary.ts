@@ -43,6 +43,21 @@ export function dictionaryViews(db: OrdsDatabase): Map<string, Relation> {
     () => mapIter(db.allObjects(), objectRow), {
       OWNER: (v) => (typeof v === "string" ? db.objectsOf(v).map(objectRow) : []),
     }),
+    // The REST-enabled schema's own tables (USER_* views answer for the session user, who is that schema).
+    // NOT NULL constraints are not listed in USER_CONSTRAINTS here (Oracle lists them as type C).
+    view("USER_TABLES", [col("TABLE_NAME", "VARCHAR2", 128, false)], () => mapIter(db.tablesOf(db.schema), (t) => ({ TABLE_NAME: t.name }))),
+    view("USER_TAB_COLUMNS", [col("TABLE_NAME", "VARCHAR2", 128, false), col("COLUMN_NAME", "VARCHAR2", 128, false), col("DATA_TYPE", "VARCHAR2", 128),
+      col("DATA_LENGTH", "NUMBER", 0, false), col("NULLABLE", "VARCHAR2", 1), col("COLUMN_ID", "NUMBER", 0)],
+    () => flatIter(db.tablesOf(db.schema), (t) => t.columns.map((c, i) => ({
+      TABLE_NAME: t.name, COLUMN_NAME: c.name, DATA_TYPE: c.type, DATA_LENGTH: c.type === "NUMBER" ? 22 : c.precision, NULLABLE: yn(c.nullable), COLUMN_ID: i + 1,
+    })))),
+    view("USER_CONSTRAINTS", [col("CONSTRAINT_NAME", "VARCHAR2", 128), col("CONSTRAINT_TYPE", "VARCHAR2", 1), col("TABLE_NAME", "VARCHAR2", 128, false), col("STATUS", "VARCHAR2", 8)],
+    () => flatIter(db.tablesOf(db.schema), (t) => t.constraints.map((c) => ({ CONSTRAINT_NAME: c.name, CONSTRAINT_TYPE: CONSTRAINT_TYPES[c.kind], TABLE_NAME: t.name, STATUS: "ENABLED" })))),
+    view("USER_CONS_COLUMNS", [col("OWNER", "VARCHAR2", 128, false), col("CONSTRAINT_NAME", "VARCHAR2", 128, false), col("TABLE_NAME", "VARCHAR2", 128, false),
+      col("COLUMN_NAME", "VARCHAR2", 4000), col("POSITION", "NUMBER", 0)],
+    () => flatIter(db.tablesOf(db.schema), (t) => t.constraints.flatMap((c) => c.columns.map((name, i) => ({
+      OWNER: t.owner, CONSTRAINT_NAME: c.name, TABLE_NAME: t.name, COLUMN_NAME: name, POSITION: c.kind === "check" ? null : i + 1,
+    }))))),
     view("DUAL", [col("DUMMY", "VARCHAR2", 1)], () => [{ DUMMY: "X" }]),
   ];
   return new Map(views.map((v) => [v.name, v]));
@@ -67,6 +82,12 @@ function col(name: string, type: ColumnType, precision: number, nullable = true)
 function* mapIter<T>(it: Iterable<T>, f: (t: T) => Row): IterableIterator<Row> {
   for (const t of it) yield f(t);
 }
+
+function* flatIter<T>(it: Iterable<T>, f: (t: T) => Row[]): IterableIterator<Row> {
+  for (const t of it) yield* f(t);
+}
+
+const CONSTRAINT_TYPES = { primary: "P", unique: "U", check: "C" } as const;
 
 function* filterIter<T>(it: Iterable<T>, keep: (t: T) => boolean, f: (t: T) => Row): IterableIterator<Row> {
   for (const t of it) if (keep(t)) yield f(t);

@@ -51,6 +51,9 @@ export function execute(s: Statement, env: ExecEnv): Outcome {
     case "createTable":
       db.ddlCreateTable(s.table.owner ?? db.schema, s.table.name, s.columns, s.constraints, s.ifNotExists);
       return done("Table created.");
+    case "alterTableAdd":
+      db.ddlAlterTableAdd(s.table.owner ?? db.schema, s.table.name, s.columns, s.constraints, rowlessContext(env), env.session);
+      return done("Table altered.");
     case "dropTable":
       db.ddlDropTable(s.table.owner ?? db.schema, s.table.name, s.ifExists);
       return done("Table dropped.");

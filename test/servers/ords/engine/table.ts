@@ -126,6 +126,67 @@ export class Table implements Relation {
     session.holds(release);
   }
 
+  /**
+   * ALTER TABLE … ADD: columns (existing rows get the DEFAULT; NOT NULL without one needs an empty table),
+   * then constraints validated against every row. DDL needs the table to itself: a row another session
+   * holds is ORA-00054 at once (DDL_LOCK_TIMEOUT 0). A failure leaves the table as it was.
+   */
+  alterAdd(columns: ColumnDef[], constraints: Constraint[], ctx: RowlessContext, session: Session): void {
+    for (const l of this.locks.values()) if (l.owner !== session) throw new OraError(54);
+    const fills = new Map<string, Value>();
+    for (const c of columns) {
+      if (this.defs.has(c.name)) throw new OraError(1430);
+      if (fills.has(c.name)) throw new OraError(957);
+      const v = c.default ? evalExpr(c.default, { ...ctx, column: noColumns }) : null;
+      fills.set(c.name, v === null ? null : convertTo(c, v, this.qualified(c.name)));
+      if (c.notNull && fills.get(c.name) === null && this.rowsById.size > 0) throw new OraError(1758);
+    }
+    const known = (name: string) => this.defs.has(name) || fills.has(name);
+    const keys = [...this.constraints, ...constraints].filter((c) => c.kind !== "check");
+    for (const c of constraints) {
+      for (const col of c.columns) if (!known(col)) throw new OraError(904, [col]);
+      if (c.kind === "check") continue;
+      if (c.kind === "primary" && keys.filter((k) => k.kind === "primary").length > 1) throw new OraError(2260);
+      const same = keys.find((k) => k !== c && k.columns.length === c.columns.length && k.columns.every((col) => c.columns.includes(col)));
+      if (same) throw new OraError(2261);
+    }
+    const future = (row: Row): Row => ({ ...row, ...Object.fromEntries(fills) });
+    for (const c of constraints) {
+      const seen = new Set<string>();
+      for (const row of this.rowsById.values()) {
+        const r = future(row);
+        if (c.kind === "check") {
+          if (c.check && evalCond(c.check, { ...ctx, column: (n) => (known(n) ? r[n] : noColumns(n)) }) === false) throw new OraError(2293, [`${this.owner}.${c.name}`]);
+          continue;
+        }
+        const key = this.keyFor(c, r);
+        if (key === undefined) {
+          if (c.kind === "primary") throw new OraError(1449);
+          continue;
+        }
+        if (seen.has(key)) throw new OraError(c.kind === "primary" ? 2437 : 2299, [`${this.owner}.${c.name}`]);
+        seen.add(key);
+      }
+    }
+    const primary = new Set(constraints.filter((c) => c.kind === "primary").flatMap((c) => c.columns));
+    for (const c of columns) {
+      this.defs.set(c.name, c);
+      this.columns.push({ name: c.name, type: c.type, precision: c.size ?? 0, scale: c.scale ?? 0, nullable: !(c.notNull || primary.has(c.name)) });
+    }
+    for (const col of this.columns) if (primary.has(col.name)) col.nullable = false;
+    for (const row of this.rowsById.values()) Object.assign(row, Object.fromEntries(fills));
+    for (const c of constraints) {
+      this.constraints.push(c);
+      if (c.kind === "check") continue;
+      const index = new Map<string, number>();
+      for (const [id, row] of this.rowsById) {
+        const key = this.keyFor(c, row);
+        if (key !== undefined) index.set(key, id);
+      }
+      this.indexes.set(c.name, index);
+    }
+  }
+
   insert(values: Map<string, Value>, ctx: RowlessContext, session: Session): void {
     const row: Row = {};
     for (const [name, def] of this.defs) {
@@ -181,24 +242,7 @@ export class Table implements Relation {
   private convert(column: string, v: Value, storing = true): Value {
     const def = this.defs.get(column);
     if (!def) throw new OraError(904, [column]);
-    if (v === null) return null;
-    switch (def.type) {
-      case "NUMBER": {
-        const n = toNumber(v);
-        return def.scale !== undefined && def.size !== undefined ? Number(n.toFixed(def.scale)) : n;
-      }
-      case "TIMESTAMP":
-      case "DATE":
-        return toDate(v);
-      default: {
-        const s = toText(v);
-        const bytes = Buffer.byteLength(s);
-        if (storing && def.size !== undefined && bytes > def.size) {
-          throw new OraError(12899, [this.qualified(column), String(bytes), String(def.size)]);
-        }
-        return s === "" ? null : s;
-      }
-    }
+    return v === null ? null : convertTo(def, v, this.qualified(column), storing);
   }
 
   private validate(changes: Array<[number | undefined, Row]>, ctx: RowlessContext, nullCode: 1400 | 1407, session: Session): void {
@@ -265,6 +309,25 @@ export class Table implements Relation {
 
   private qualified(column: string): string {
     return `"${this.owner}"."${this.name}"."${column}"`;
+  }
+}
+
+/** A value converted to a column's type, or ORA-01722/01861 (and ORA-12899 when storing). */
+function convertTo(def: ColumnDef, v: Exclude<Value, null>, qualified: string, storing = true): Value {
+  switch (def.type) {
+    case "NUMBER": {
+      const n = toNumber(v);
+      return def.scale !== undefined && def.size !== undefined ? Number(n.toFixed(def.scale)) : n;
+    }
+    case "TIMESTAMP":
+    case "DATE":
+      return toDate(v);
+    default: {
+      const s = toText(v);
+      const bytes = Buffer.byteLength(s);
+      if (storing && def.size !== undefined && bytes > def.size) throw new OraError(12899, [qualified, String(bytes), String(def.size)]);
+      return s === "" ? null : s;
+    }
   }
 }
 

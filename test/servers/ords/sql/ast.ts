@@ -99,6 +99,8 @@ export type Statement =
   | { kind: "revoke"; privileges: PrivilegeRef[]; grantees: string[] }
   | { kind: "createTable"; table: ObjectName; columns: ColumnDef[]; constraints: ConstraintDef[]; ifNotExists: boolean }
   | { kind: "dropTable"; table: ObjectName; ifExists: boolean }
+  /** ALTER TABLE … ADD (columns and/or constraints), one DDL: all of it or nothing. */
+  | { kind: "alterTableAdd"; table: ObjectName; columns: ColumnDef[]; constraints: ConstraintDef[] }
   | { kind: "insert"; table: ObjectName; columns?: string[]; values: Expr[] }
   | { kind: "update"; table: ObjectName; sets: Array<{ column: string; expr: Expr }>; where?: Cond }
   | { kind: "delete"; table: ObjectName; where?: Cond }

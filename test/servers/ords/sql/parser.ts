@@ -65,6 +65,7 @@ class Parser {
       case "ALTER":
         this.pos++;
         if (this.acceptWord("USER")) return this.alterUser();
+        if (this.acceptWord("TABLE")) return this.alterTable();
         throw this.err(900);
       case "DROP":
         this.pos++;
@@ -246,6 +247,26 @@ class Parser {
     } while (this.acceptOp(","));
     this.expectOp(")", 907);
     return { kind: "createTable", table, columns, constraints, ifNotExists };
+  }
+
+  /** `ALTER TABLE t ADD (col …, CONSTRAINT …)` or `ADD col …` / `ADD [CONSTRAINT n] UNIQUE (…)`. */
+  private alterTable(): Statement {
+    const table = this.objectName(903);
+    this.expectWord("ADD", 922);
+    const columns: ColumnDef[] = [];
+    const constraints: ConstraintDef[] = [];
+    const item = () => {
+      if (this.isWord("CONSTRAINT") || this.isWord("PRIMARY") || this.isWord("UNIQUE") || this.isWord("CHECK")) constraints.push(this.tableConstraint());
+      else columns.push(this.columnDef(constraints));
+    };
+    if (this.acceptOp("(")) {
+      do item();
+      while (this.acceptOp(","));
+      this.expectOp(")", 907);
+    } else {
+      item();
+    }
+    return { kind: "alterTableAdd", table, columns, constraints };
   }
 
   private tableConstraint(): ConstraintDef {
