@@ -45,7 +45,7 @@ export class ScimClient {
   /** Every resource of `/admin/v1/<resource>` that matches, one page at a time. */
   async *list(
     resource: "Users" | "Groups",
-    query: { attributes: string; filter?: string },
+    query: { attributes: string; filter?: string; sortBy?: string },
     deadline: Date | null,
   ): AsyncGenerator<{ resources: Record<string, unknown>[]; total: number }> {
     for (let startIndex = 1; ; ) {
@@ -59,12 +59,16 @@ export class ScimClient {
 
   private async page(
     resource: string,
-    q: { attributes: string; filter?: string; startIndex: number; count: number },
+    q: { attributes: string; filter?: string; sortBy?: string; startIndex: number; count: number },
     deadline: Date | null,
   ): Promise<z.infer<typeof listResponse>> {
     const url = new URL(`${this.o.domainUrl}/admin/v1/${resource}`);
     url.searchParams.set("attributes", q.attributes);
     if (q.filter) url.searchParams.set("filter", q.filter);
+    if (q.sortBy) {
+      url.searchParams.set("sortBy", q.sortBy);
+      url.searchParams.set("sortOrder", "ascending");
+    }
     url.searchParams.set("startIndex", String(q.startIndex));
     url.searchParams.set("count", String(q.count));
     const where = `${resource} page startIndex=${q.startIndex}`;

@@ -7,10 +7,11 @@ import type { OrdsClient } from "../ords/client";
 import type { Grantable, Op, RegistryRow } from "../plan/ops";
 import { planAccount, type AccountPlan, type DesiredAccount, type Observed } from "../plan/planner";
 import type { RolePolicy } from "../policy/roles";
-import { execute, preview, type StatementReport } from "../provision/execute";
+import { preview, type StatementReport } from "../provision/execute";
 import { generatePassword } from "../provision/password";
-import { countObjects, lookupAccount, type AccountLookup } from "../registry/lookup";
+import type { AccountLookup } from "../registry/lookup";
 import type { DbIdentifier } from "../sql/quote";
+import { ordsAccounts, ordsExecutor, type AccountSource, type UnitExecutor } from "./inputs";
 
 export type Outcome = "applied" | "unchanged" | "planned" | "refused" | "failed";
 
@@ -40,8 +41,13 @@ export interface SyncDeps {
   config: ProvisionConfig;
   log: Logger;
   ords: OrdsClient;
+  /** The user's state: the event path reads IAM; reconciliation answers from the page it streamed. */
   reader: UserStateReader;
-  roles: RolePolicy;
+  roles: Pick<RolePolicy, "refusals">;
+  /** The account's state (default: one ORDS look-up per account). */
+  accounts?: AccountSource;
+  /** Runs the unit (default: one ORDS script call per unit). */
+  executor?: UnitExecutor;
 }
 
 export interface SyncOptions {
@@ -168,6 +174,8 @@ function conflictOf(reports: readonly StatementReport[]): StatementReport | unde
  */
 export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): Promise<SyncResult> {
   const { config } = deps;
+  const accounts = deps.accounts ?? ordsAccounts(deps.ords);
+  const executor = deps.executor ?? ordsExecutor(deps.ords);
   const steps: SyncStep[] = [];
   const principal: SyncResult["principal"] = { iamUserId: userId };
   const notes: string[] = [];
@@ -177,7 +185,7 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
   // only, that name. The guess never reaches a plan: if IAM's name maps elsewhere and the user has no account
   // yet, the database is read again with IAM's name (a forged name costs one more call, nothing else).
   const guess = o.nameHint ? safeDbName(o.nameHint, config) : undefined;
-  const early = guess ? lookupAccount(deps.ords, { iamUserId: userId, dbUsername: guess }, o.deadline, { dryRun: o.dryRun }) : undefined;
+  const early = guess ? accounts.lookup({ iamUserId: userId, dbUsername: guess }, o.deadline, { dryRun: o.dryRun, attempt: 1 }) : undefined;
   early?.catch(() => undefined);
   let read = await deps.reader.read(userId);
   // IAM reads are eventually consistent: when IAM does not show what the event announced, read again a few
@@ -206,7 +214,7 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
   for (let attempt = 1; ; attempt++) {
     const wanted = read.kind === "found" ? dbUsernameFor(read.user.userName, config.NAMING_RULE, config.NAME_PREFIX) : undefined;
     let look = attempt === 1 && early ? await early : undefined;
-    if (!look || (!look.mine && wanted !== guess)) look = await lookupAccount(deps.ords, { iamUserId: userId, dbUsername: wanted }, o.deadline, { dryRun: o.dryRun });
+    if (!look || (!look.mine && wanted !== guess)) look = await accounts.lookup({ iamUserId: userId, dbUsername: wanted }, o.deadline, { dryRun: o.dryRun, attempt });
     if (look.registryWasMissing && attempt === 1) {
       notes.push(o.dryRun ? "registry table IAM_ADB_SYNC_ACCOUNTS does not exist yet (a real run creates it)" : "created the registry table IAM_ADB_SYNC_ACCOUNTS");
     }
@@ -217,7 +225,7 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
     if (desired === undefined) return done("unchanged", "the user is in no mapped group and has no account");
     const observed = observedFrom(look, desired?.dbUsername, config.managed);
     if (desired === null && row && config.DELETE_POLICY !== "lock" && observed.dictUser) {
-      observed.objectCount = await countObjects(deps.ords, row.dbUsername, o.deadline);
+      observed.objectCount = await accounts.countObjects(row.dbUsername, o.deadline, attempt);
     }
     const plan = planAccount(desired, row, observed, { ...config, newPassword: generatePassword });
     notes.push(...plan.notes.filter((n) => !notes.includes(n)));
@@ -230,8 +238,8 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
     }
     if (o.dryRun) return done("planned", "dry run: nothing was executed", preview(plan.ops));
 
-    const reports = await execute(plan.ops, deps.ords, o.deadline);
-    lastSendAttempts = deps.ords.lastSendAttempts;
+    const { reports, sendAttempts } = await executor.run(plan.ops, o.deadline);
+    lastSendAttempts = sendAttempts;
     const conflict = conflictOf(reports);
     steps.push({ step: "execute", detail: reports.map((r) => `${r.op} ${r.target}: ${r.outcome}`).join("; ") });
     if (conflict && attempt < MAX_PLANS && (!o.deadline || o.deadline.getTime() > Date.now())) {
