@@ -10,7 +10,7 @@
  * The product's CPU is the runner's process.cpuUsage() across the run; the servers' CPU is their process's
  * over the same phase. Prints a Markdown table; the time ratio is against the same phase at the size before.
  */
-import { execFileSync, fork, type ChildProcess } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createLogger } from "../function/src/log/logger";
 import { reconcile } from "../function/src/reconcile/run";
@@ -65,9 +65,9 @@ async function serve(users: number): Promise<void> {
   process.send?.(s.raw);
 }
 
-/** One phase in this (fresh) process, against the servers whose config is in IAM_ADB_SYNC_BENCH_RAW. */
+/** One phase in this (fresh) process, against the servers whose config the parent sends. */
 async function runPhase(phase: number): Promise<Measured> {
-  const raw = JSON.parse(process.env.IAM_ADB_SYNC_BENCH_RAW ?? "{}") as Record<string, string>;
+  const [raw] = (await once(process, "message")) as [Record<string, string>];
   const log = createLogger("silent");
   const { config, clients } = scenarioClients(raw, log);
   const c = clients();
@@ -104,13 +104,14 @@ async function size(users: number): Promise<Row[]> {
       await once(servers, "message");
     }
     const before = await serverCpu();
-    const out = execFileSync(process.execPath, [...process.execArgv, __filename, "--phase", String(i)], {
-      encoding: "utf8",
-      maxBuffer: 1 << 24,
-      env: { ...process.env, IAM_ADB_SYNC_BENCH_RAW: JSON.stringify(raw) },
-    });
+    // The config goes over IPC: a 5,000-group GROUP_ROLE_MAP is too big for an environment variable.
+    const runner = fork(__filename, ["--phase", String(i)], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const result = once(runner, "message");
+    runner.send(raw);
+    const [measured] = (await result) as [Measured];
+    await once(runner, "exit");
     const serverCpuS = (await serverCpu()) - before;
-    rows.push({ users, groups: groupsFor(users), phase, serverCpuS, ...(JSON.parse(out) as Measured) });
+    rows.push({ users, groups: groupsFor(users), phase, serverCpuS, ...measured });
   }
   servers.send("stop");
   await once(servers, "exit");
@@ -141,7 +142,8 @@ async function main(): Promise<void> {
   if (serveSize) return serve(Number(serveSize));
   const phase = arg("--phase");
   if (phase) {
-    process.stdout.write(JSON.stringify(await runPhase(Number(phase))));
+    process.send?.(await runPhase(Number(phase)));
+    process.disconnect?.();
     return;
   }
   const sizes = (arg("--sizes") ?? "1000,10000,100000").split(",").map(Number);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { httpExchange } from "../net/http";
 import { withRetry, type RetryPolicy } from "../net/retry";
+import { rowsSchema } from "../ords/envelope";
 import type { TokenSource } from "../oauth/token-source";
 
 /** A SCIM read that failed; names the resource and page, never a token. */
@@ -18,7 +19,7 @@ const listResponse = z.object({
   totalResults: z.number().int().min(0),
   startIndex: z.number().int().min(1).optional(),
   itemsPerPage: z.number().int().min(0).optional(),
-  Resources: z.array(z.record(z.unknown())).default([]),
+  Resources: rowsSchema.default([]),
 });
 
 export interface ScimClientOptions {
