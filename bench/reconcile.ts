@@ -8,7 +8,10 @@
  *   - steady: a second run with nothing to change (read + plan only);
  *   - drift: 1% of the users deleted in IAM (accounts locked), 1% with a role revoked by hand.
  * The product's CPU is the runner's process.cpuUsage() across the run; the servers' CPU is their process's
- * over the same phase. Prints a Markdown table; the time ratio is against the same phase at the size before.
+ * over the same phase. The runner gets the NODE_OPTIONS the stack gives a 256 MB function (infra's
+ * nodeOptionsFor), the shape reconciliation is sized for; it runs our sources through tsx, whose own memory
+ * the "RSS at start" column shows. Prints a Markdown table; the time ratio is against the same phase at the
+ * size before (10× fewer users in the default sizes).
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -39,6 +42,9 @@ interface Row extends Measured {
   /** The servers' process CPU over the phase, seconds. */
   serverCpuS: number;
 }
+
+/** The function shape reconciliation at 100k users is meant to fit. */
+export const FUNCTION_MB = 256;
 
 const groupsFor = (users: number) => Math.max(3, Math.round(users / 20));
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -97,6 +103,8 @@ async function size(users: number): Promise<Row[]> {
     const [u] = (await once(servers, "message")) as [NodeJS.CpuUsage];
     return (u.user + u.system) / 1e6;
   };
+  // Loaded here only: the runners must not carry cdktf in their memory.
+  const { nodeOptionsFor } = await import("../infra/constructs/function-app");
   const rows: Row[] = [];
   for (const [i, phase] of PHASES.entries()) {
     if (i === 3) {
@@ -105,7 +113,7 @@ async function size(users: number): Promise<Row[]> {
     }
     const before = await serverCpu();
     // The config goes over IPC: a 5,000-group GROUP_ROLE_MAP is too big for an environment variable.
-    const runner = fork(__filename, ["--phase", String(i)], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const runner = fork(__filename, ["--phase", String(i)], { execArgv: [...process.execArgv, ...nodeOptionsFor(FUNCTION_MB).split(" ")], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     const result = once(runner, "message");
     runner.send(raw);
     const [measured] = (await result) as [Measured];

@@ -29,6 +29,8 @@ export interface ReconcileOptions {
   now?: () => number;
   /** Time kept free before the deadline (checkpoint + reply). Default 5 s. */
   reserveMs?: number;
+  /** Registry rows per ORDS page (default ORDS' own 10,000). */
+  pageRows?: number;
   /** plan: both sides streamed and every account planned; apply: the changes. */
   onPhase?: (phase: "plan" | "apply", total?: number) => void;
   onProgress?: (done: number, total: number) => void;
@@ -142,7 +144,7 @@ export async function reconcile(deps: ReconcileDeps, o: ReconcileOptions): Promi
 
   o.onPhase?.("plan");
   const { memberOf, groupsFound } = await readMemberships(scim, [...config.mapping.keys()], o.deadline);
-  const accounts = new AccountStream(ords, o.deadline);
+  const accounts = new AccountStream(ords, o.deadline, o.pageRows);
   const notes = new Set<string>();
   const refused: Refusal[] = [];
   const work: AccountWork[] = [];
