@@ -44,7 +44,7 @@ interface Row extends Measured {
 }
 
 /** The function shape reconciliation at 100k users is meant to fit. */
-export const FUNCTION_MB = 256;
+const FUNCTION_MB = 256;
 
 const groupsFor = (users: number) => Math.max(3, Math.round(users / 20));
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -126,7 +126,7 @@ async function size(users: number): Promise<Row[]> {
   return rows;
 }
 
-export function table(rows: Row[]): string {
+function table(rows: Row[]): string {
   const before = (r: Row) => {
     const smaller = rows.filter((x) => x.phase === r.phase && x.users < r.users).sort((a, b) => b.users - a.users)[0];
     return smaller && smaller.ms > 0 ? `${(r.ms / smaller.ms).toFixed(1)}× (${(r.users / smaller.users).toFixed(0)}× users)` : "–";

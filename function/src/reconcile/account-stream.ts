@@ -16,7 +16,7 @@ export interface AccountRow {
 }
 
 /** Rows per ORDS query page: ORDS' own pagination.maxRows default. */
-export const ORDS_PAGE = 10000;
+const ORDS_PAGE = 10000;
 /** Names per IN list (Oracle allows 1,000 expressions in a list) and lists per ORDS call. */
 const NAMES_PER_LIST = 500;
 const LISTS_PER_CALL = 4;

@@ -114,8 +114,8 @@ function fresh(eventTime: string | undefined, windowSeconds: number, now: number
   return Number.isFinite(t) && t - now < CLOCK_SKEW_MS && now - t < windowSeconds * 1000;
 }
 
-/** The dictionary's view of one account, in the planner's terms (shared with reconciliation's bulk read). */
-export function observedFrom(look: AccountLookup, wanted: string | undefined, managed: ReadonlyMap<string, Grantable>): Observed {
+/** The dictionary's view of one account, in the planner's terms. */
+function observedFrom(look: AccountLookup, wanted: string | undefined, managed: ReadonlyMap<string, Grantable>): Observed {
   const mine = look.mine;
   if (mine) {
     const dictUser = look.dictUsers.get(mine.dbUsername);
@@ -134,7 +134,7 @@ export function observedFrom(look: AccountLookup, wanted: string | undefined, ma
  * The desired account for what IAM answered (null: the user is gone). Only members of a mapped group get a
  * new account (undefined: nothing to do); an existing account follows its user whatever its groups.
  */
-export function desiredFrom(
+function desiredFrom(
   user: { ocid: string; userName: string; blocked: boolean } | null,
   groups: string[],
   row: RegistryRow | null,
@@ -147,7 +147,7 @@ export function desiredFrom(
 }
 
 /** Roles a plan grants: what the transitive role check must clear first. */
-export function grantedRoles(ops: readonly Op[]): string[] {
+function grantedRoles(ops: readonly Op[]): string[] {
   return ops.flatMap((op) => (op.op === "grant" && op.what.kind === "role" ? [op.what.name] : []));
 }
 
