@@ -15,8 +15,8 @@ import type { Rendezvous } from "./rendezvous";
 export interface SliceInputs {
   user?: StreamedUser;
   account?: AccountRow;
-  /** A user without a registry row: the look-up of the database name it wants. */
-  named?: AccountLookup;
+  /** A user without a registry row: who else holds the database name it wants. */
+  named?: NameFacts;
   objectCount?: number;
 }
 
@@ -36,7 +36,25 @@ export function sliceReader(user: StreamedUser | undefined): UserStateReader {
   };
 }
 
+/** Who holds a wanted database name: kept per planned account until the apply pass, so kept small. */
+export interface NameFacts {
+  owner?: RegistryRow;
+  dictUser?: DictUser;
+  isRole: boolean;
+}
+/** The common case, shared: the name is free. */
+const FREE: NameFacts = { isRole: false };
+
 const empty = (mine: RegistryRow | null): AccountLookup => ({ mine, nameOwner: null, dictUsers: new Map(), roles: new Set(), grants: [], registryWasMissing: false });
+
+/** A wanted name's facts as syncUser's one-account look-up would see them. */
+function fromNamed(dbUsername: string, f: NameFacts): AccountLookup {
+  const look = empty(null);
+  look.nameOwner = f.owner ?? null;
+  if (f.dictUser) look.dictUsers.set(dbUsername, f.dictUser);
+  if (f.isRole) look.roles.add(dbUsername);
+  return look;
+}
 
 /** An account row as syncUser's one-account look-up would see it. */
 function fromRow(a: AccountRow): AccountLookup {
@@ -61,7 +79,8 @@ const COUNTS_PER_CALL = 50;
  * creates are held so that a second IAM user mapping to one is refused, as a later run would.
  */
 export class SliceAnswers {
-  private readonly claimed = new Map<string, RegistryRow>();
+  /** Database names claimed by accounts this run creates → the claiming IAM user. */
+  private readonly claimed = new Map<string, { iamUserId: string; iamUserName: string }>();
 
   constructor(
     private readonly ords: OrdsClient,
@@ -69,7 +88,7 @@ export class SliceAnswers {
     private readonly registryMissing: boolean,
   ) {}
 
-  async names(qs: { iamUserId: string; userName: string; dbUsername: string }[], deadline: Date | null): Promise<AccountLookup[]> {
+  async names(qs: NameQuery[], deadline: Date | null): Promise<NameFacts[]> {
     const users = new Map<string, DictUser>();
     const roles = new Set<string>();
     const rows = new Map<string, RegistryRow>();
@@ -84,18 +103,23 @@ export class SliceAnswers {
       }
     });
     return qs.map((q) => {
-      const look = empty(null);
-      const owner = rows.get(q.dbUsername) ?? this.claimed.get(q.dbUsername);
-      if (owner && owner.iamUserId !== q.iamUserId) look.nameOwner = owner;
-      const dict = users.get(q.dbUsername);
-      if (dict) look.dictUsers.set(q.dbUsername, dict);
-      if (roles.has(q.dbUsername)) look.roles.add(q.dbUsername);
-      if (!owner && !dict && !look.roles.has(q.dbUsername)) {
-        const authMode = this.config.ACCOUNT_AUTH === "iam" ? "IAM" : "PASSWORD";
-        this.claimed.set(q.dbUsername, { dbUsername: q.dbUsername as RegistryRow["dbUsername"], iamUserId: q.iamUserId, iamUserName: q.userName, authMode, groups: [], status: "PENDING", version: 0 });
+      const dictUser = users.get(q.dbUsername);
+      const isRole = roles.has(q.dbUsername);
+      const claim = this.claimed.get(q.dbUsername);
+      const owner = rows.get(q.dbUsername) ?? (claim && this.claimRow(q.dbUsername, claim));
+      if (!owner && !dictUser && !isRole) {
+        this.claimed.set(q.dbUsername, { iamUserId: q.iamUserId, iamUserName: q.userName });
+        return FREE;
       }
-      return look;
+      const theirs = owner && owner.iamUserId !== q.iamUserId ? owner : undefined;
+      return theirs || dictUser || isRole ? { owner: theirs, dictUser, isRole } : FREE;
     });
+  }
+
+  /** The registry row a claim of this run will write, as a later run would read it. */
+  private claimRow(dbUsername: string, c: { iamUserId: string; iamUserName: string }): RegistryRow {
+    const authMode = this.config.ACCOUNT_AUTH === "iam" ? "IAM" : "PASSWORD";
+    return { dbUsername: dbUsername as RegistryRow["dbUsername"], iamUserId: c.iamUserId, iamUserName: c.iamUserName, authMode, groups: [], status: "PENDING", version: 0 };
   }
 
   async counts(owners: string[], deadline: Date | null): Promise<number[]> {
@@ -115,14 +139,20 @@ export class SliceAnswers {
   /** The batched queues of one chunk of concurrent syncs. */
   queues(rv: Rendezvous, deadline: Date | null): SliceQueues {
     return {
-      name: rv.queue((qs: { iamUserId: string; userName: string; dbUsername: string }[]) => this.names(qs, deadline)),
+      name: rv.queue((qs: NameQuery[]) => this.names(qs, deadline)),
       count: rv.queue((owners: string[]) => this.counts(owners, deadline)),
     };
   }
 }
 
+interface NameQuery {
+  iamUserId: string;
+  userName: string;
+  dbUsername: string;
+}
+
 export interface SliceQueues {
-  name: (q: { iamUserId: string; userName: string; dbUsername: string }) => Promise<AccountLookup>;
+  name: (q: NameQuery) => Promise<NameFacts>;
   count: (owner: string) => Promise<number>;
 }
 
@@ -142,7 +172,7 @@ export function sliceAccounts(inputs: SliceInputs, ords: OrdsClient, queues: Sli
         if (!queues) return lookupAccount(ords, key, deadline, { dryRun: o.dryRun });
         inputs.named = await queues.name({ iamUserId: key.iamUserId, userName: inputs.user.userName, dbUsername: key.dbUsername });
       }
-      return inputs.named;
+      return fromNamed(key.dbUsername, inputs.named);
     },
     countObjects: async (dbUsername, deadline, attempt) => {
       if (attempt > 1) return countObjects(ords, dbUsername, deadline);
