@@ -5,7 +5,7 @@ import { dbUsernameFor } from "../naming/db-username";
 import { TransientError } from "../net/retry";
 import type { OrdsClient } from "../ords/client";
 import type { Grantable, Op, RegistryRow } from "../plan/ops";
-import { planAccount, type AccountPlan, type DesiredAccount, type Observed } from "../plan/planner";
+import { planAccount, type AccountPlan, type DesiredAccount, type Observed, type PlanContext } from "../plan/planner";
 import type { RolePolicy } from "../policy/roles";
 import { preview, type StatementReport } from "../provision/execute";
 import { generatePassword } from "../provision/password";
@@ -146,6 +146,14 @@ function desiredFrom(
   return { iamUserId: user.ocid, iamUserName: user.userName, dbUsername, groups, blocked: user.blocked };
 }
 
+/** The planner's context per config, made once: reconciliation plans 100k accounts with one config. */
+const contexts = new WeakMap<ProvisionConfig, PlanContext>();
+function planContext(config: ProvisionConfig): PlanContext {
+  let ctx = contexts.get(config);
+  if (!ctx) contexts.set(config, (ctx = { ...config, newPassword: generatePassword }));
+  return ctx;
+}
+
 /** Roles a plan grants: what the transitive role check must clear first. */
 function grantedRoles(ops: readonly Op[]): string[] {
   return ops.flatMap((op) => (op.op === "grant" && op.what.kind === "role" ? [op.what.name] : []));
@@ -227,7 +235,7 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
     if (desired === null && row && config.DELETE_POLICY !== "lock" && observed.dictUser) {
       observed.objectCount = await accounts.countObjects(row.dbUsername, o.deadline, attempt);
     }
-    const plan = planAccount(desired, row, observed, { ...config, newPassword: generatePassword });
+    const plan = planAccount(desired, row, observed, planContext(config));
     notes.push(...plan.notes.filter((n) => !notes.includes(n)));
     const refused = plan.refused ?? (await roleRefusal(plan, deps, o.deadline));
     steps.push({ step: "plan", detail: refused ? `refused: ${refused}` : `${plan.ops.length} statements` });
