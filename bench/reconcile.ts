@@ -9,8 +9,8 @@
  *   - drift: 1% of the users deleted in IAM (accounts locked), 1% with a role revoked by hand.
  * The product's CPU is the runner's process.cpuUsage() across the run; the servers' CPU is their process's
  * over the same phase. The runner gets the NODE_OPTIONS the stack gives a 256 MB function (infra's
- * nodeOptionsFor), the shape reconciliation is sized for; it runs our sources through tsx, whose own memory
- * the "RSS at start" column shows. Prints a Markdown table; the time ratio is against the same phase at the
+ * nodeOptionsFor), the shape reconciliation is sized for (BENCH_RUNNER_NODE_OPTIONS replaces them, to compare
+ * heap settings); it runs our sources through tsx, whose own memory the "RSS at start" column shows. Prints a Markdown table; the time ratio is against the same phase at the
  * size before (10× fewer users in the default sizes).
  */
 import { fork, type ChildProcess } from "node:child_process";
@@ -113,7 +113,7 @@ async function size(users: number): Promise<Row[]> {
     }
     const before = await serverCpu();
     // The config goes over IPC: a 5,000-group GROUP_ROLE_MAP is too big for an environment variable.
-    const runner = fork(__filename, ["--phase", String(i)], { execArgv: [...process.execArgv, ...nodeOptionsFor(FUNCTION_MB).split(" ")], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const runner = fork(__filename, ["--phase", String(i)], { execArgv: [...process.execArgv, ...(process.env.BENCH_RUNNER_NODE_OPTIONS ?? nodeOptionsFor(FUNCTION_MB)).split(" ").filter(Boolean)], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     const result = once(runner, "message");
     runner.send(raw);
     const [measured] = (await result) as [Measured];
