@@ -1,39 +1,59 @@
 /**
  * Reconciliation benchmark: `npx tsx bench/reconcile.ts [--sizes 1000,10000,100000]`.
- * Per size, a runner process reconciles against the loopback SCIM and ORDS servers, which live in a process of
- * their own (so the runner's peak RSS is reconciliation's, not the servers'). users/20 groups (5,000 at 100k),
- * every group mapped, two groups per user. Phases:
+ * Per size, one process runs the loopback SCIM and ORDS servers, and every phase runs in a fresh runner process
+ * of its own, so a phase's peak RSS and CPU are reconciliation's alone (not the servers', not an earlier
+ * phase's). users/20 groups (5,000 at 100k), every group mapped, two groups per user. Phases:
  *   - baseline: a bare SCIM page-through of the users (no planning, no database);
  *   - initial: an empty database, every account to create;
  *   - steady: a second run with nothing to change (read + plan only);
  *   - drift: 1% of the users deleted in IAM (accounts locked), 1% with a role revoked by hand.
- * Prints a Markdown table; ratios are against the smallest size of the same run.
+ * The product's CPU is the runner's process.cpuUsage() across the run; the servers' CPU is their process's
+ * over the same phase. The runner gets the NODE_OPTIONS the stack gives a 256 MB function (infra's
+ * nodeOptionsFor), the shape reconciliation is sized for (BENCH_RUNNER_NODE_OPTIONS replaces them, to compare
+ * heap settings); it runs our sources through tsx, whose own memory the "RSS at start" column shows. Prints a Markdown table; the time ratio is against the same phase at the
+ * size before (10× fewer users in the default sizes).
  */
-import { execFileSync, fork, type ChildProcess } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createLogger } from "../function/src/log/logger";
 import { reconcile } from "../function/src/reconcile/run";
 import { scenarioClients, startScenario } from "../test/reconcile/scenario";
 
-interface Row {
-  users: number;
-  groups: number;
-  phase: string;
+const PHASES = ["baseline: SCIM page-through", "initial (all accounts created)", "steady (nothing to change)", "drift (1% removed, 1% revoked by hand)"] as const;
+
+interface Measured {
   ms: number;
+  /** The runner's CPU (user + system) over the phase, seconds. */
+  cpuS: number;
   scimCalls: number;
   ordsCalls: number;
   statements: number;
   accounts: number;
-  /** Peak RSS of the runner so far (the servers run elsewhere). */
+  /** Peak RSS of the runner process (it ran this phase only). */
   rssMb: number;
-  /** Seconds per phase: database read, SCIM read + planning, applying. */
-  phases?: { db: number; scim: number; apply: number };
+  /** RSS of the runner before the phase started (node + modules loaded). */
+  startRssMb: number;
 }
+
+interface Row extends Measured {
+  users: number;
+  groups: number;
+  phase: string;
+  /** The servers' process CPU over the phase, seconds. */
+  serverCpuS: number;
+}
+
+/** The function shape reconciliation at 100k users is meant to fit. */
+const FUNCTION_MB = 256;
 
 const groupsFor = (users: number) => Math.max(3, Math.round(users / 20));
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const cpuS = (since: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1e6;
+};
 
-/** The servers' process: seeds, reports its config, then applies drift when asked. */
+/** The servers' process: seeds, reports its config, applies drift and reports its CPU when asked. */
 async function serve(users: number): Promise<void> {
   const s = await startScenario({ users, groups: groupsFor(users), config: { RECONCILE_PAGE: "1000", RECONCILE_BATCH: "500" } });
   const drift = async () => {
@@ -45,70 +65,79 @@ async function serve(users: number): Promise<void> {
   };
   process.on("message", (m: string) => {
     if (m === "drift") void drift().then(() => process.send?.("drifted"));
+    else if (m === "cpu") process.send?.(process.cpuUsage());
     else if (m === "stop") void s.close().then(() => process.exit(0));
   });
   process.send?.(s.raw);
 }
 
-async function runner(users: number): Promise<Row[]> {
-  const servers: ChildProcess = fork(__filename, ["--serve", String(users)], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const [raw] = (await once(servers, "message")) as [Record<string, string>];
+/** One phase in this (fresh) process, against the servers whose config the parent sends. */
+async function runPhase(phase: number): Promise<Measured> {
+  const [raw] = (await once(process, "message")) as [Record<string, string>];
   const log = createLogger("silent");
   const { config, clients } = scenarioClients(raw, log);
-  const rows: Row[] = [];
-  const groups = groupsFor(users);
-  const row = (phase: string, ms: number, c: ReturnType<typeof clients>, statements = 0, accounts = 0) => {
-    rows.push({ users, groups, phase, ms, scimCalls: c.scim.calls, ordsCalls: c.ords.sqlCalls, statements, accounts, rssMb: rssMb() });
-    return rows[rows.length - 1] as Row;
-  };
-  row("runner started", 0, clients());
-
-  let c = clients();
+  const c = clients();
+  const startRssMb = rssMb();
+  const cpu0 = process.cpuUsage();
   const t0 = Date.now();
-  let n = 0;
-  for await (const page of c.scim.list("Users", { attributes: "ocid,userName,active" }, null)) n += page.resources.length;
-  if (n !== users) throw new Error(`baseline read ${n} users, expected ${users}`);
-  row("baseline: SCIM page-through", Date.now() - t0, c);
+  let statements = 0;
+  let accounts = 0;
+  if (phase === 0) {
+    for await (const page of c.scim.list("Users", { attributes: "ocid,userName,active" }, null)) accounts += page.resources.length;
+    accounts = 0;
+  } else {
+    const { report } = await reconcile({ config, log, ...c }, { dryRun: false, force: true, deadline: null });
+    if (report.outcome !== "applied" && report.outcome !== "unchanged") throw new Error(`${PHASES[phase]}: ${report.outcome} ${report.reason}`);
+    statements = report.applied?.statements ?? 0;
+    accounts = report.accountsToChange;
+  }
+  const ms = Date.now() - t0;
+  return { ms, cpuS: cpuS(cpu0), scimCalls: c.scim.calls, ordsCalls: c.ords.sqlCalls, statements, accounts, rssMb: rssMb(), startRssMb };
+}
 
-  const run = async (phase: string) => {
-    c = clients();
-    const marks: Record<string, number> = {};
-    const start = Date.now();
-    const { report } = await reconcile({ config, log, ...c }, { dryRun: false, force: true, deadline: null, onPhase: (p) => (marks[p] = Date.now()) });
-    if (report.outcome !== "applied" && report.outcome !== "unchanged") throw new Error(`${phase}: ${report.outcome} ${report.reason}`);
-    const end = Date.now();
-    const at = (p: string) => marks[p] ?? end;
-    row(phase, end - start, c, report.applied?.statements ?? 0, report.accountsToChange).phases = {
-      db: (at("desired") - at("actual")) / 1000,
-      scim: (at("apply") - at("desired")) / 1000,
-      apply: (end - at("apply")) / 1000,
-    };
+async function size(users: number): Promise<Row[]> {
+  const servers: ChildProcess = fork(__filename, ["--serve", String(users)], { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const [raw] = (await once(servers, "message")) as [Record<string, string>];
+  const serverCpu = async () => {
+    servers.send("cpu");
+    const [u] = (await once(servers, "message")) as [NodeJS.CpuUsage];
+    return (u.user + u.system) / 1e6;
   };
-  await run("initial (all accounts created)");
-  await run("steady (nothing to change)");
-  servers.send("drift");
-  await once(servers, "message");
-  await run("drift (1% removed, 1% revoked by hand)");
+  // Loaded here only: the runners must not carry cdktf in their memory.
+  const { nodeOptionsFor } = await import("../infra/constructs/function-app");
+  const rows: Row[] = [];
+  for (const [i, phase] of PHASES.entries()) {
+    if (i === 3) {
+      servers.send("drift");
+      await once(servers, "message");
+    }
+    const before = await serverCpu();
+    // The config goes over IPC: a 5,000-group GROUP_ROLE_MAP is too big for an environment variable.
+    const runner = fork(__filename, ["--phase", String(i)], { execArgv: [...process.execArgv, ...(process.env.BENCH_RUNNER_NODE_OPTIONS ?? nodeOptionsFor(FUNCTION_MB)).split(" ").filter(Boolean)], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const result = once(runner, "message");
+    runner.send(raw);
+    const [measured] = (await result) as [Measured];
+    await once(runner, "exit");
+    const serverCpuS = (await serverCpu()) - before;
+    rows.push({ users, groups: groupsFor(users), phase, serverCpuS, ...measured });
+  }
   servers.send("stop");
   await once(servers, "exit");
   return rows;
 }
 
 function table(rows: Row[]): string {
-  const smallest = rows[0]?.users;
-  const unit = new Map(rows.filter((r) => r.users === smallest).map((r) => [r.phase, r]));
-  const ratio = (r: Row) => {
-    const u = unit.get(r.phase);
-    return u && u.ms > 0 && r.ms > 0 ? `${(r.ms / u.ms).toFixed(1)}×` : "–";
+  const before = (r: Row) => {
+    const smaller = rows.filter((x) => x.phase === r.phase && x.users < r.users).sort((a, b) => b.users - a.users)[0];
+    return smaller && smaller.ms > 0 ? `${(r.ms / smaller.ms).toFixed(1)}× (${(r.users / smaller.users).toFixed(0)}× users)` : "–";
   };
-  const phases = (r: Row) => (r.phases ? `${r.phases.db.toFixed(2)} / ${r.phases.scim.toFixed(2)} / ${r.phases.apply.toFixed(2)}` : "–");
   const lines = [
-    `| users | groups | phase | time (s) | time vs ${smallest?.toLocaleString("en")} | db read / SCIM read + plan / apply (s) | runner peak RSS (MB) | SCIM calls | ORDS calls | statements | accounts changed |`,
-    "| ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+    "| users | groups | phase | time (s) | time vs the size before | product CPU (s) | product CPU per 1,000 users (ms) | servers' CPU (s) | runner peak RSS (MB) | runner RSS at start (MB) | SCIM calls | ORDS calls | statements | accounts changed |",
+    "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.users.toLocaleString("en")} | ${r.groups.toLocaleString("en")} | ${r.phase} | ${(r.ms / 1000).toFixed(2)} | ${ratio(r)} | ${phases(r)} | ${r.rssMb} | ${r.scimCalls} | ${r.ordsCalls} | ${r.statements} | ${r.accounts} |`,
+      `| ${r.users.toLocaleString("en")} | ${r.groups.toLocaleString("en")} | ${r.phase} | ${(r.ms / 1000).toFixed(2)} | ${before(r)} | ${r.cpuS.toFixed(2)} | ${((r.cpuS * 1000 * 1000) / r.users).toFixed(1)} | ${r.serverCpuS.toFixed(2)} | ${r.rssMb} | ${r.startRssMb} | ${r.scimCalls} | ${r.ordsCalls} | ${r.statements} | ${r.accounts} |`,
     );
   }
   return lines.join("\n");
@@ -119,22 +148,24 @@ async function main(): Promise<void> {
   const arg = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
   const serveSize = arg("--serve");
   if (serveSize) return serve(Number(serveSize));
-  const runSize = arg("--run");
-  if (runSize) {
-    process.stdout.write(JSON.stringify(await runner(Number(runSize))));
+  const phase = arg("--phase");
+  if (phase) {
+    process.send?.(await runPhase(Number(phase)));
+    process.disconnect?.();
     return;
   }
   const sizes = (arg("--sizes") ?? "1000,10000,100000").split(",").map(Number);
   const rows: Row[] = [];
   for (const users of sizes) {
     console.error(`reconcile bench: ${users.toLocaleString("en")} users…`);
-    const out = execFileSync(process.execPath, [...process.execArgv, __filename, "--run", String(users)], { encoding: "utf8", maxBuffer: 1 << 24 });
-    rows.push(...(JSON.parse(out) as Row[]));
+    rows.push(...(await size(users)));
   }
   console.log(`### Reconciliation (loopback SCIM + ORDS, Node ${process.version})\n\n${table(rows)}`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}

@@ -61,7 +61,7 @@ async function environmentTarget(name: string, o: Options, log: Logger): Promise
 
 /** One bar per phase on a terminal; a line per phase otherwise. */
 function progress(): Pick<ReconcileOptions, "onPhase" | "onProgress"> & { stop(): void } {
-  const labels = { actual: "reading the database", desired: "reading IAM users", plan: "planning", apply: "applying" };
+  const labels = { plan: "reading IAM and the database, planning", apply: "applying" };
   if (!process.stderr.isTTY) {
     return { onPhase: (p) => console.error(`${labels[p]}…`), onProgress: () => undefined, stop: () => undefined };
   }

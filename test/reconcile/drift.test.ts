@@ -1,7 +1,6 @@
 import { createLogger } from "../../function/src/log/logger";
 import { OrdsClient } from "../../function/src/ords/client";
-import { loadConfig } from "../../function/src/config/load";
-import { readActual } from "../../function/src/reconcile/actual";
+import { AccountStream } from "../../function/src/reconcile/account-stream";
 import { DEFAULT_ADMIN } from "../servers/ords";
 import { ROLE_MAP, startLandscape, type Landscape } from "./support";
 
@@ -154,18 +153,24 @@ describe("reconcile: drift scenarios against the loopback SCIM and ORDS servers"
     expect(land.rolesOf("JANE_DOE")).toEqual(["SALES_READ"]);
   });
 
-  it("reads the same actual state whether the database answers in pages of 2 rows or in one page", async () => {
+  it("streams the same registry rows with their dictionary facts whether the database answers in pages of 2 rows or in one page", async () => {
     await land.run();
     await land.sql(`GRANT SALES_WRITE TO ${ALICE}`, `GRANT OPS_ROLE TO ${ALICE}`, `ALTER USER ${BOB} ACCOUNT LOCK`);
-    const { managed } = loadConfig({ ORDS_URL: land.ords.url, ORDS_SECRET_OCID: "ocid1.vaultsecret.oc1.x.amaaaaaax", GROUP_ROLE_MAP: JSON.stringify(ROLE_MAP) });
     const ords = new OrdsClient({ url: land.ords.url, auth: { kind: "basic", ...DEFAULT_ADMIN }, log: createLogger("silent") });
-    const whole = await readActual(ords, managed, null);
+    const read = async (page?: number) => {
+      const rows = [];
+      for await (const p of new AccountStream(ords, null, page).pages()) rows.push(...p);
+      return rows;
+    };
+    const whole = await read();
     const calls = ords.sqlCalls;
-    const paged = await readActual(ords, managed, null, 2);
+    const paged = await read(2);
     expect(ords.sqlCalls - calls).toBeGreaterThan(calls);
     expect(paged).toEqual(whole);
-    expect(whole.byIamUser.size).toBe(3);
-    expect(whole.dbUsers.get(BOB)?.accountStatus).toBe("LOCKED");
-    expect(whole.grants.get(ALICE)?.map((g) => g.name).sort()).toEqual(["CREATE SESSION", "SALES_READ", "SALES_WRITE"]);
+    expect(whole.map((a) => a.row.iamUserId)).toEqual([...whole.map((a) => a.row.iamUserId)].sort());
+    expect(whole).toHaveLength(3);
+    const byName = new Map(whole.map((a) => [a.row.dbUsername as string, a]));
+    expect(byName.get(BOB)?.dictUser?.accountStatus).toBe("LOCKED");
+    expect(byName.get(ALICE)?.grants.sort()).toEqual(["privilege:CREATE SESSION", "role:OPS_ROLE", "role:SALES_READ", "role:SALES_WRITE"]);
   });
 });

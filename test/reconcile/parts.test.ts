@@ -1,15 +1,14 @@
 import { isLockedStatus } from "../../function/src/plan/planner";
-import { batches } from "../../function/src/reconcile/apply";
 import { checkGuard } from "../../function/src/reconcile/guard";
-import type { AccountWork } from "../../function/src/reconcile/plan-run";
 import { parseReconcileRequest } from "../../function/src/reconcile/request";
-import type { DbIdentifier } from "../../function/src/sql/quote";
+import { batches, type AccountWork } from "../../function/src/reconcile/work";
 
-const work = (name: string, ops: number, removesOrLocks = false): AccountWork => ({
+const work = (name: string, size: number, removesOrLocks = false): AccountWork => ({
   dbUsername: name,
   iamUserId: `ocid1.user.oc1..${name.toLowerCase()}`,
-  ops: Array.from({ length: ops }, () => ({ op: "lock" as const, user: name as DbIdentifier })),
+  size,
   removesOrLocks,
+  inputs: {},
 });
 
 describe("reconcile parts", () => {

@@ -1,5 +1,11 @@
 import { z } from "zod";
 
+/** Rows are checked as one array of objects, not row by row: a 10,000-row page is a hot path. */
+export const rowsSchema = z.custom<Record<string, unknown>[]>(
+  (v) => Array.isArray(v) && v.every((r) => typeof r === "object" && r !== null && !Array.isArray(r)),
+  "must be an array of objects",
+);
+
 /** One item of ORDS' REST-enabled SQL reply: one per statement, in script order. */
 const itemSchema = z
   .object({
@@ -9,7 +15,7 @@ const itemSchema = z
     response: z.array(z.string()).optional(),
     resultSet: z
       .object({
-        items: z.array(z.record(z.unknown())).default([]),
+        items: rowsSchema.default([]),
         hasMore: z.boolean().default(false),
       })
       .passthrough()

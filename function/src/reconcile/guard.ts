@@ -1,4 +1,4 @@
-import type { AccountWork } from "./plan-run";
+import type { AccountWork } from "./work";
 
 export interface GuardLimits {
   /** Largest share (0-1) of managed accounts one run may remove or lock. */
@@ -20,7 +20,7 @@ export interface GuardVerdict {
  * domain mix-up) looks exactly like "everyone left". A run that would remove or lock more than the limits
  * allow stops before changing anything.
  */
-export function checkGuard(work: readonly AccountWork[], managed: number, limits: GuardLimits): GuardVerdict {
+export function checkGuard(work: readonly Pick<AccountWork, "removesOrLocks">[], managed: number, limits: GuardLimits): GuardVerdict {
   const affected = work.filter((w) => w.removesOrLocks).length;
   const share = managed === 0 ? 0 : affected / managed;
   const over: string[] = [];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { httpExchange } from "../net/http";
 import { withRetry, type RetryPolicy } from "../net/retry";
+import { rowsSchema } from "../ords/envelope";
 import type { TokenSource } from "../oauth/token-source";
 
 /** A SCIM read that failed; names the resource and page, never a token. */
@@ -18,7 +19,7 @@ const listResponse = z.object({
   totalResults: z.number().int().min(0),
   startIndex: z.number().int().min(1).optional(),
   itemsPerPage: z.number().int().min(0).optional(),
-  Resources: z.array(z.record(z.unknown())).default([]),
+  Resources: rowsSchema.default([]),
 });
 
 export interface ScimClientOptions {
@@ -45,7 +46,7 @@ export class ScimClient {
   /** Every resource of `/admin/v1/<resource>` that matches, one page at a time. */
   async *list(
     resource: "Users" | "Groups",
-    query: { attributes: string; filter?: string },
+    query: { attributes: string; filter?: string; sortBy?: string },
     deadline: Date | null,
   ): AsyncGenerator<{ resources: Record<string, unknown>[]; total: number }> {
     for (let startIndex = 1; ; ) {
@@ -59,12 +60,16 @@ export class ScimClient {
 
   private async page(
     resource: string,
-    q: { attributes: string; filter?: string; startIndex: number; count: number },
+    q: { attributes: string; filter?: string; sortBy?: string; startIndex: number; count: number },
     deadline: Date | null,
   ): Promise<z.infer<typeof listResponse>> {
     const url = new URL(`${this.o.domainUrl}/admin/v1/${resource}`);
     url.searchParams.set("attributes", q.attributes);
     if (q.filter) url.searchParams.set("filter", q.filter);
+    if (q.sortBy) {
+      url.searchParams.set("sortBy", q.sortBy);
+      url.searchParams.set("sortOrder", "ascending");
+    }
     url.searchParams.set("startIndex", String(q.startIndex));
     url.searchParams.set("count", String(q.count));
     const where = `${resource} page startIndex=${q.startIndex}`;

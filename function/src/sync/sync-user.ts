@@ -5,12 +5,13 @@ import { dbUsernameFor } from "../naming/db-username";
 import { TransientError } from "../net/retry";
 import type { OrdsClient } from "../ords/client";
 import type { Grantable, Op, RegistryRow } from "../plan/ops";
-import { planAccount, type AccountPlan, type DesiredAccount, type Observed } from "../plan/planner";
+import { planAccount, type AccountPlan, type DesiredAccount, type Observed, type PlanContext } from "../plan/planner";
 import type { RolePolicy } from "../policy/roles";
-import { execute, preview, type StatementReport } from "../provision/execute";
+import { preview, type StatementReport } from "../provision/execute";
 import { generatePassword } from "../provision/password";
-import { countObjects, lookupAccount, type AccountLookup } from "../registry/lookup";
+import type { AccountLookup } from "../registry/lookup";
 import type { DbIdentifier } from "../sql/quote";
+import { ordsAccounts, ordsExecutor, type AccountSource, type UnitExecutor } from "./inputs";
 
 export type Outcome = "applied" | "unchanged" | "planned" | "refused" | "failed";
 
@@ -40,8 +41,13 @@ export interface SyncDeps {
   config: ProvisionConfig;
   log: Logger;
   ords: OrdsClient;
+  /** The user's state: the event path reads IAM; reconciliation answers from the page it streamed. */
   reader: UserStateReader;
-  roles: RolePolicy;
+  roles: Pick<RolePolicy, "refusals">;
+  /** The account's state (default: one ORDS look-up per account). */
+  accounts?: AccountSource;
+  /** Runs the unit (default: one ORDS script call per unit). */
+  executor?: UnitExecutor;
 }
 
 export interface SyncOptions {
@@ -108,8 +114,8 @@ function fresh(eventTime: string | undefined, windowSeconds: number, now: number
   return Number.isFinite(t) && t - now < CLOCK_SKEW_MS && now - t < windowSeconds * 1000;
 }
 
-/** The dictionary's view of one account, in the planner's terms (shared with reconciliation's bulk read). */
-export function observedFrom(look: AccountLookup, wanted: string | undefined, managed: ReadonlyMap<string, Grantable>): Observed {
+/** The dictionary's view of one account, in the planner's terms. */
+function observedFrom(look: AccountLookup, wanted: string | undefined, managed: ReadonlyMap<string, Grantable>): Observed {
   const mine = look.mine;
   if (mine) {
     const dictUser = look.dictUsers.get(mine.dbUsername);
@@ -128,7 +134,7 @@ export function observedFrom(look: AccountLookup, wanted: string | undefined, ma
  * The desired account for what IAM answered (null: the user is gone). Only members of a mapped group get a
  * new account (undefined: nothing to do); an existing account follows its user whatever its groups.
  */
-export function desiredFrom(
+function desiredFrom(
   user: { ocid: string; userName: string; blocked: boolean } | null,
   groups: string[],
   row: RegistryRow | null,
@@ -140,8 +146,16 @@ export function desiredFrom(
   return { iamUserId: user.ocid, iamUserName: user.userName, dbUsername, groups, blocked: user.blocked };
 }
 
+/** The planner's context per config, made once: reconciliation plans 100k accounts with one config. */
+const contexts = new WeakMap<ProvisionConfig, PlanContext>();
+function planContext(config: ProvisionConfig): PlanContext {
+  let ctx = contexts.get(config);
+  if (!ctx) contexts.set(config, (ctx = { ...config, newPassword: generatePassword }));
+  return ctx;
+}
+
 /** Roles a plan grants: what the transitive role check must clear first. */
-export function grantedRoles(ops: readonly Op[]): string[] {
+function grantedRoles(ops: readonly Op[]): string[] {
   return ops.flatMap((op) => (op.op === "grant" && op.what.kind === "role" ? [op.what.name] : []));
 }
 
@@ -168,6 +182,8 @@ function conflictOf(reports: readonly StatementReport[]): StatementReport | unde
  */
 export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): Promise<SyncResult> {
   const { config } = deps;
+  const accounts = deps.accounts ?? ordsAccounts(deps.ords);
+  const executor = deps.executor ?? ordsExecutor(deps.ords);
   const steps: SyncStep[] = [];
   const principal: SyncResult["principal"] = { iamUserId: userId };
   const notes: string[] = [];
@@ -177,7 +193,7 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
   // only, that name. The guess never reaches a plan: if IAM's name maps elsewhere and the user has no account
   // yet, the database is read again with IAM's name (a forged name costs one more call, nothing else).
   const guess = o.nameHint ? safeDbName(o.nameHint, config) : undefined;
-  const early = guess ? lookupAccount(deps.ords, { iamUserId: userId, dbUsername: guess }, o.deadline, { dryRun: o.dryRun }) : undefined;
+  const early = guess ? accounts.lookup({ iamUserId: userId, dbUsername: guess }, o.deadline, { dryRun: o.dryRun, attempt: 1 }) : undefined;
   early?.catch(() => undefined);
   let read = await deps.reader.read(userId);
   // IAM reads are eventually consistent: when IAM does not show what the event announced, read again a few
@@ -206,7 +222,7 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
   for (let attempt = 1; ; attempt++) {
     const wanted = read.kind === "found" ? dbUsernameFor(read.user.userName, config.NAMING_RULE, config.NAME_PREFIX) : undefined;
     let look = attempt === 1 && early ? await early : undefined;
-    if (!look || (!look.mine && wanted !== guess)) look = await lookupAccount(deps.ords, { iamUserId: userId, dbUsername: wanted }, o.deadline, { dryRun: o.dryRun });
+    if (!look || (!look.mine && wanted !== guess)) look = await accounts.lookup({ iamUserId: userId, dbUsername: wanted }, o.deadline, { dryRun: o.dryRun, attempt });
     if (look.registryWasMissing && attempt === 1) {
       notes.push(o.dryRun ? "registry table IAM_ADB_SYNC_ACCOUNTS does not exist yet (a real run creates it)" : "created the registry table IAM_ADB_SYNC_ACCOUNTS");
     }
@@ -217,9 +233,9 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
     if (desired === undefined) return done("unchanged", "the user is in no mapped group and has no account");
     const observed = observedFrom(look, desired?.dbUsername, config.managed);
     if (desired === null && row && config.DELETE_POLICY !== "lock" && observed.dictUser) {
-      observed.objectCount = await countObjects(deps.ords, row.dbUsername, o.deadline);
+      observed.objectCount = await accounts.countObjects(row.dbUsername, o.deadline, attempt);
     }
-    const plan = planAccount(desired, row, observed, { ...config, newPassword: generatePassword });
+    const plan = planAccount(desired, row, observed, planContext(config));
     notes.push(...plan.notes.filter((n) => !notes.includes(n)));
     const refused = plan.refused ?? (await roleRefusal(plan, deps, o.deadline));
     steps.push({ step: "plan", detail: refused ? `refused: ${refused}` : `${plan.ops.length} statements` });
@@ -230,8 +246,8 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
     }
     if (o.dryRun) return done("planned", "dry run: nothing was executed", preview(plan.ops));
 
-    const reports = await execute(plan.ops, deps.ords, o.deadline);
-    lastSendAttempts = deps.ords.lastSendAttempts;
+    const { reports, sendAttempts } = await executor.run(plan.ops, o.deadline);
+    lastSendAttempts = sendAttempts;
     const conflict = conflictOf(reports);
     steps.push({ step: "execute", detail: reports.map((r) => `${r.op} ${r.target}: ${r.outcome}`).join("; ") });
     if (conflict && attempt < MAX_PLANS && (!o.deadline || o.deadline.getTime() > Date.now())) {

@@ -236,6 +236,17 @@ export async function startScimServer(opts: ScimServerOptions = {}): Promise<Sci
     return undefined;
   }
 
+  const sortedCache = new Map<string, { revision: number; records: (UserRecord | GroupRecord)[] }>();
+
+  /** sortBy/sortOrder (RFC 7644 §3.4.2.3); strings compare case-insensitively (caseExact=false). */
+  function sorted(kind: Kind, records: (UserRecord | GroupRecord)[], q: ListQuery): (UserRecord | GroupRecord)[] {
+    const path = splitPath(q.sortBy as string);
+    const dir = q.sortOrder?.toLowerCase() === "descending" ? -1 : 1;
+    const keyed = records.map((r) => ({ r, k: String(valuesAt(render(kind, r, false), path)[0] ?? "").toLowerCase() }));
+    keyed.sort((a, b) => (a.k < b.k ? -dir : a.k > b.k ? dir : 0));
+    return keyed.map((x) => x.r);
+  }
+
   function list(kind: Kind, q: ListQuery): Json {
     const table: Map<string, UserRecord | GroupRecord> = kind === "User" ? store.users : store.groups;
     const filter = q.filter ? parseFilter(q.filter) : undefined;
@@ -262,16 +273,20 @@ export async function startScimServer(opts: ScimServerOptions = {}): Promise<Sci
         const r = table.get(id);
         if (r && matches(filter, render(kind, r, needsRequestOnly))) selected.push(r);
       }
+    } else if (q.sortBy) {
+      // A full listing sorted page by page: the order is computed once per store revision, not per page.
+      const key = `${kind} ${q.sortBy} ${q.sortOrder ?? ""}`;
+      const cached = sortedCache.get(key);
+      if (cached?.revision === store.revision) selected = cached.records;
+      else {
+        selected = sorted(kind, [...table.values()], q);
+        sortedCache.set(key, { revision: store.revision, records: selected });
+      }
+      return listResponse(kind, selected.slice(startIndex - 1, startIndex - 1 + count), selected.length, startIndex, q);
     } else {
       selected = [...table.values()];
     }
-    if (q.sortBy) {
-      const path = splitPath(q.sortBy);
-      const dir = q.sortOrder?.toLowerCase() === "descending" ? -1 : 1;
-      const keyed = selected.map((r) => ({ r, k: String(valuesAt(render(kind, r, false), path)[0] ?? "").toLowerCase() }));
-      keyed.sort((a, b) => (a.k < b.k ? -dir : a.k > b.k ? dir : 0));
-      selected = keyed.map((x) => x.r);
-    }
+    if (q.sortBy) selected = sorted(kind, selected, q);
     return listResponse(kind, selected.slice(startIndex - 1, startIndex - 1 + count), selected.length, startIndex, q);
   }
 

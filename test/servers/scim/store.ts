@@ -95,6 +95,8 @@ export class ScimStore {
   private readonly groupNames = new Map<string, string>();
   private readonly ocids = new Map<string, string>();
   private seq = 0;
+  /** Bumped by every change through the store: what a cached listing order is valid for. */
+  revision = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -116,6 +118,7 @@ export class ScimStore {
       lastModified: t,
       version: 1,
     };
+    this.revision++;
     this.users.set(user.id, user);
     this.userNames.set(key, user.id);
     this.ocids.set(user.ocid, user.id);
@@ -156,6 +159,7 @@ export class ScimStore {
 
   deleteUser(id: string): void {
     const user = this.requireUser(id);
+    this.revision++;
     for (const gid of this.memberOf.get(id) ?? []) this.groups.get(gid)?.members.delete(id);
     this.memberOf.delete(id);
     this.customValues.delete(id);
@@ -181,6 +185,7 @@ export class ScimStore {
       lastModified: t,
       version: 1,
     };
+    this.revision++;
     this.groups.set(group.id, group);
     this.groupNames.set(key, group.id);
     this.ocids.set(group.ocid, group.id);
@@ -205,6 +210,7 @@ export class ScimStore {
 
   deleteGroup(id: string): void {
     const group = this.requireGroup(id);
+    this.revision++;
     for (const uid of group.members) this.memberOf.get(uid)?.delete(id);
     this.groups.delete(id);
     this.groupNames.delete(group.displayName.toLowerCase());
@@ -273,6 +279,7 @@ export class ScimStore {
   }
 
   private touch(r: { lastModified: number; version: number }): void {
+    this.revision++;
     r.lastModified = this.now();
     r.version++;
   }
