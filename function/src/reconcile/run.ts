@@ -6,6 +6,8 @@ import type { Op } from "../plan/ops";
 import type { StatementReport } from "../provision/execute";
 import { rolePolicyFor, type RolePolicy } from "../policy/roles";
 import { ensureRegistry } from "../registry/lookup";
+import { migrationFor, readTablesShape, RegistryShapeError } from "../registry/shape";
+import { REGISTRY_TABLE } from "../registry/table";
 import { SqlValueError } from "../sql/quote";
 import type { UnitExecutor, UnitRun } from "../sync/inputs";
 import { syncUser, type SyncDeps, type SyncResult } from "../sync/sync-user";
@@ -135,9 +137,30 @@ async function runRoles(roles: RolePolicy, config: ProvisionConfig, ords: OrdsCl
  * apply pass syncs the accounts with work again from the same view, several units per ORDS call, within the
  * deadline. Every read happens before the first change, so a failed read changes nothing.
  */
+/**
+ * A registry an older version made (no VERSION column, missing keys or change table) cannot be read by the
+ * plan pass: a real run migrates it first, as the function's start check does; a dry run changes nothing
+ * and says what the migration would run. A missing registry is left to the first change (nothing to migrate).
+ */
+async function migrateOldRegistry(ords: OrdsClient, o: Pick<ReconcileOptions, "dryRun" | "deadline">): Promise<void> {
+  const shape = await readTablesShape(ords, o.deadline);
+  if (!shape.columns.has(REGISTRY_TABLE) || migrationFor(shape).statements.length === 0) return;
+  if (!o.dryRun) {
+    await ensureRegistry(ords, o.deadline);
+    return;
+  }
+  const { statements, problems } = migrationFor(shape);
+  throw new RegistryShapeError(
+    problems.length > 0
+      ? problems.join("; ")
+      : `the registry tables were made by an older version and a dry run does not migrate them; a real run (or the provisioning function's start check) will run: ${statements.map((st) => st.split("\n")[0]).join("; ")}`,
+  );
+}
+
 export async function reconcile(deps: ReconcileDeps, o: ReconcileOptions): Promise<ReconcileResult> {
   const { config, ords, scim, log } = deps;
   const now = o.now ?? Date.now;
+  await migrateOldRegistry(ords, o);
   const cp = o.dryRun ? null : await loadCheckpoint(ords, o.deadline, now());
   const roles = await runRoles(deps.roles ?? rolePolicyFor(config), config, ords, o.deadline);
   const base: Omit<SyncDeps, "reader" | "accounts" | "executor"> = { config, log, ords, roles };
