@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { startCacheWarmup } from "./cache-warmup";
 
 /** Where the function image's files are assembled: func.js (launcher), app.js (the function), its V8 code cache, func.yaml, package.json. */
 export const DIST_DIR = resolve(__dirname, "../../dist/function");
@@ -39,12 +40,14 @@ export interface BuiltBundle {
 /** The Node 22 of the node@22 devDependency: the image's runtime, so the code cache is built for it. */
 export const NODE22 = resolve(__dirname, "../../node_modules/node/bin/node");
 
+const MAIN = resolve(__dirname, "../src/main.ts");
+
 /**
  * Bundles an fdk function (function/src/main.ts unless told otherwise) and every dependency into app.js,
  * one minified CommonJS file, so the image needs no node_modules; func.js is the launcher that loads it
  * through the V8 code cache built here by starting it once under Node 22 (see launcher.ts).
  */
-export async function bundleFunction(outDir: string = DIST_DIR, entry = resolve(__dirname, "../src/main.ts")): Promise<BuiltBundle> {
+export async function bundleFunction(outDir: string = DIST_DIR, entry = MAIN): Promise<BuiltBundle> {
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, "func.js");
   const app = join(outDir, "app.js");
@@ -55,27 +58,34 @@ export async function bundleFunction(outDir: string = DIST_DIR, entry = resolve(
     copyFileSync(resolve(__dirname, name), join(outDir, name));
   }
   rmSync(`${app}.v8cache`, { force: true });
-  if (existsSync(NODE22)) await writeCodeCache(file);
+  if (existsSync(NODE22)) await writeCodeCache(file, entry === MAIN);
   const cache = `${app}.v8cache`;
   return { file, bytes: statSync(file).size + statSync(app).size, cacheBytes: existsSync(cache) ? statSync(cache).size : 0 };
 }
 
-/** Starts func.js under Node 22 as the Functions service would, until its listener is up, then has it write the cache. */
-async function writeCodeCache(file: string): Promise<void> {
+/**
+ * Starts func.js under Node 22 as the Functions service would, until its listener is up; for our function
+ * (not the echo baseline) feeds it the warm-up events of cache-warmup.ts; then has it write the cache, which
+ * so holds what start-up and a first event compiled.
+ */
+async function writeCodeCache(file: string, warm: boolean): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "code-cache-"));
   const socket = join(dir, "fn.sock");
+  const warmup = warm ? await startCacheWarmup() : undefined;
   try {
     const child = spawn(NODE22, [file], {
-      env: { PATH: process.env.PATH ?? "", WRITE_CODE_CACHE: "1", FN_FORMAT: "http-stream", FN_LISTENER: `unix:${socket}` },
+      env: { PATH: process.env.PATH ?? "", ...warmup?.env, WRITE_CODE_CACHE: "1", FN_FORMAT: "http-stream", FN_LISTENER: `unix:${socket}` },
       stdio: "ignore",
     });
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
     const started = Date.now();
     while (!existsSync(socket) && child.exitCode === null && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 10));
+    if (existsSync(socket)) await warmup?.run(socket);
     child.kill(existsSync(socket) ? "SIGUSR2" : "SIGKILL");
     const code = await exited;
     if (code !== 0) throw new Error(`building the code cache: ${file} under ${NODE22} ended with ${code}`);
   } finally {
+    await warmup?.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
