@@ -13,7 +13,8 @@ const shim = (name: string) => resolve(__dirname, "shims", name);
 /**
  * How every bundle of ours is built: minified CommonJS for the image's Node 22, nothing left external.
  * Polyfills the OCI SDK pulls in for runtimes without fetch or Promise are replaced by the built-ins (the
- * function never runs on such a runtime), which keeps ~300 KiB that never executes out of the image.
+ * function never runs on such a runtime), which keeps ~300 KiB that never executes out of the image; so is
+ * pino's worker-thread transport (the function logs synchronously to stdout).
  */
 export const BUNDLE_OPTIONS = {
   bundle: true,
@@ -25,6 +26,7 @@ export const BUNDLE_OPTIONS = {
     "isomorphic-fetch": shim("global-fetch.js"),
     "node-fetch": shim("global-fetch.js"),
     "es6-promise": shim("native-promise.js"),
+    "thread-stream": shim("no-thread-stream.js"),
   },
 } as const;
 

@@ -4,7 +4,6 @@ import { parseEvent } from "../events/parse";
 import type { Invocation, Reply } from "../runtime/invocation";
 import { describeFailure, servicesOrFailure } from "../runtime/failure";
 import type { Services } from "../runtime/services";
-import { handleReconcile } from "../reconcile/handler";
 import { parseReconcileRequest } from "../reconcile/request";
 import { parseSyncRequest } from "../sync/request";
 import { syncUser, type Announcement, type SyncResult } from "../sync/sync-user";
@@ -48,7 +47,8 @@ function announcement(event: IamEvent): Announcement {
  */
 export async function handleProvision(inv: Invocation): Promise<Reply> {
   const reconcileRequest = parseReconcileRequest(inv.body);
-  if (reconcileRequest.kind !== "other") return handleReconcile(inv, reconcileRequest);
+  // A reconcile asked of the provisioning function: its modules load on that first request only.
+  if (reconcileRequest.kind !== "other") return (await import("../reconcile/handler")).handleReconcile(inv, reconcileRequest);
   const syncRequest = parseSyncRequest(inv.body);
   if (syncRequest.kind === "invalid") {
     return { status: 400, body: { action: "sync", outcome: "invalid", error: "invalid_request", message: syncRequest.error } };

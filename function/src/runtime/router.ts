@@ -1,12 +1,14 @@
-import { handleTemplateInvocation } from "../governance";
 import { handleProvision } from "../provision/handler";
-import { handleReconcile } from "../reconcile/handler";
 import { parseScheduledRequest } from "../reconcile/request";
 import type { Invocation, Reply } from "./invocation";
 
 const ROLES = ["provision", "reconcile", "ag-schema", "ag-request", "ag-response", "ag-test"] as const;
 
-/** Which job this deployment of the bundle does: the same image is deployed once per role. */
+/**
+ * Which job this deployment of the bundle does: the same image is deployed once per role. The reconcile and
+ * template roles' modules are imported on their first invocation, so a provisioning function never runs
+ * (nor keeps in memory) their module code, templates included.
+ */
 export async function route(inv: Invocation): Promise<Reply> {
   const role = inv.config.FUNCTION_ROLE ?? "provision";
   switch (role) {
@@ -14,12 +16,12 @@ export async function route(inv: Invocation): Promise<Reply> {
       return handleProvision(inv);
     case "reconcile":
       // A deployment for schedulers: every invocation is a reconcile run, whatever (if anything) the body says.
-      return handleReconcile(inv, parseScheduledRequest(inv.body));
+      return (await import("../reconcile/handler")).handleReconcile(inv, parseScheduledRequest(inv.body));
     case "ag-schema":
     case "ag-request":
     case "ag-response":
     case "ag-test":
-      return handleTemplateInvocation(role, inv);
+      return (await import("../governance")).handleTemplateInvocation(role, inv);
     default:
       return {
         status: 400,
