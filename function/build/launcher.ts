@@ -13,13 +13,17 @@ import { Script } from "node:vm";
 const file = join(__dirname, "app.js");
 const cacheFile = `${file}.v8cache`;
 
-let cachedData: Buffer | undefined;
-try {
-  cachedData = readFileSync(cacheFile);
-} catch {
-  // No cache shipped: compile normally.
+/** The compiled app.js; the cache buffer itself is dropped once V8 has taken what it needs from it. */
+function compile(): Script {
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // No cache shipped: compile normally.
+  }
+  return new Script(Module.wrap(readFileSync(file, "utf8")), { filename: file, cachedData });
 }
-const script = new Script(Module.wrap(readFileSync(file, "utf8")), { filename: file, cachedData });
+const script = compile();
 const app = new Module(file, module);
 app.filename = file;
 app.loaded = true;
