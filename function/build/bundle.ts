@@ -60,34 +60,34 @@ export async function bundleFunction(outDir: string = DIST_DIR, entry = MAIN): P
     copyFileSync(resolve(__dirname, name), join(outDir, name));
   }
   rmSync(`${app}.v8cache`, { force: true });
-  if (existsSync(NODE22)) await writeCodeCache(file, entry === MAIN);
+  if (existsSync(NODE22)) await writeCodeCache(file);
   const cache = `${app}.v8cache`;
   return { file, bytes: statSync(file).size + statSync(app).size, cacheBytes: existsSync(cache) ? statSync(cache).size : 0 };
 }
 
 /**
- * Starts func.js under Node 22 as the Functions service would, until its listener is up; for our function
- * (not the echo baseline) feeds it the warm-up events of cache-warmup.ts; then has it write the cache, which
- * so holds what start-up and a first event compiled.
+ * Starts func.js under Node 22 as the Functions service would, until its listener is up; feeds it the
+ * warm-up events of cache-warmup.ts (the echo baseline gets them too, and answers them as it answers
+ * anything); then has it write the cache, which so holds what start-up and a first event compiled.
  */
-async function writeCodeCache(file: string, warm: boolean): Promise<void> {
+async function writeCodeCache(file: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "code-cache-"));
   const socket = join(dir, "fn.sock");
-  const warmup = warm ? await startCacheWarmup() : undefined;
+  const warmup = await startCacheWarmup();
   try {
     const child = spawn(NODE22, [file], {
-      env: { PATH: process.env.PATH ?? "", ...warmup?.env, WRITE_CODE_CACHE: "1", FN_FORMAT: "http-stream", FN_LISTENER: `unix:${socket}` },
+      env: { PATH: process.env.PATH ?? "", ...warmup.env, WRITE_CODE_CACHE: "1", FN_FORMAT: "http-stream", FN_LISTENER: `unix:${socket}` },
       stdio: "ignore",
     });
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
     const started = Date.now();
     while (!existsSync(socket) && child.exitCode === null && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 10));
-    if (existsSync(socket)) await warmup?.run(socket);
+    if (existsSync(socket)) await warmup.run(socket);
     child.kill(existsSync(socket) ? "SIGUSR2" : "SIGKILL");
     const code = await exited;
     if (code !== 0) throw new Error(`building the code cache: ${file} under ${NODE22} ended with ${code}`);
   } finally {
-    await warmup?.close();
+    await warmup.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
