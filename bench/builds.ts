@@ -11,8 +11,9 @@ export const SDK_PACKAGES = ["oci-common", "oci-secrets"];
 export interface Build {
   file: string;
   bytes: number;
-  /** V8 code cache shipped beside it (bundleFunction builds only). */
+  /** V8 code caches shipped beside it, bytes and count (bundleFunction builds only). */
   cacheBytes?: number;
+  caches?: number;
 }
 
 export interface Builds {

@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { NODE22 } from "../function/build/bundle";
+import { nodeOptionsFor } from "../function/build/heap-flags";
 import type { Builds } from "./builds";
 import { benchUsers, eventStream, registerUsers, type BenchUser } from "./events";
 import { mib, ms, ratio } from "./lib/markdown";
@@ -99,8 +100,9 @@ const echoed = (e: Record<string, unknown>, reply: FnReply) => {
  * Heap limits set the way a user would on OCI (NODE_OPTIONS as function config). Uncapped, V8 sizes its heap
  * from this machine's memory (in a container, from the cgroup limit: about the whole shape) and collects
  * lazily below it, so peak RSS shows the garbage it lets pile up; capped, it shows what the function needs.
+ * These are the flags the stack deploys a 128 MB function with (and the bundle has a code cache for).
  */
-export const CAPPED_HEAP = { NODE_OPTIONS: "--max-old-space-size=64 --max-semi-space-size=1" };
+export const CAPPED_HEAP = { NODE_OPTIONS: nodeOptionsFor(128) };
 
 /** The same load with the function (and the echo) on Node 22, the image's runtime, heap capped as deployed. */
 function node22Rows(ours: LoadResult, echo: LoadResult, events: string): Row[] {

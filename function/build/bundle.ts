@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startCacheWarmup } from "./cache-warmup";
+import { CACHED_NODE_OPTIONS, codeCacheName } from "./heap-flags";
 
 /** Where the function image's files are assembled: func.js (launcher), app.js (the function), its V8 code cache, func.yaml, package.json. */
 export const DIST_DIR = resolve(__dirname, "../../dist/function");
@@ -35,8 +36,10 @@ export interface BuiltBundle {
   file: string;
   /** Every JavaScript byte the image ships: func.js + app.js. */
   bytes: number;
-  /** app.js.v8cache, or 0 when no Node 22 was at hand to build it. */
+  /** All V8 code caches together (one per heap-flag set, see heap-flags.ts), or 0 when no Node 22 was at hand. */
   cacheBytes: number;
+  /** How many caches were built. */
+  caches: number;
 }
 
 /** The Node 22 of the node@22 devDependency: the image's runtime, so the code cache is built for it. */
@@ -59,24 +62,29 @@ export async function bundleFunction(outDir: string = DIST_DIR, entry = MAIN): P
   for (const name of ["func.yaml", "package.json"]) {
     copyFileSync(resolve(__dirname, name), join(outDir, name));
   }
-  rmSync(`${app}.v8cache`, { force: true });
-  if (existsSync(NODE22)) await writeCodeCache(file);
-  const cache = `${app}.v8cache`;
-  return { file, bytes: statSync(file).size + statSync(app).size, cacheBytes: existsSync(cache) ? statSync(cache).size : 0 };
+  const caches = CACHED_NODE_OPTIONS.map((o) => join(outDir, codeCacheName(o)));
+  for (const cache of caches) rmSync(cache, { force: true });
+  // One cache per heap-flag set, two builds at a time (each is a short-lived Node 22 process).
+  if (existsSync(NODE22)) {
+    for (let i = 0; i < CACHED_NODE_OPTIONS.length; i += 2) await Promise.all(CACHED_NODE_OPTIONS.slice(i, i + 2).map((o) => writeCodeCache(file, o)));
+  }
+  const cacheBytes = caches.reduce((n, c) => n + (existsSync(c) ? statSync(c).size : 0), 0);
+  return { file, bytes: statSync(file).size + statSync(app).size, cacheBytes, caches: caches.filter((c) => existsSync(c)).length };
 }
 
 /**
  * Starts func.js under Node 22 as the Functions service would, until its listener is up; feeds it the
  * warm-up events of cache-warmup.ts (the echo baseline gets them too, and answers them as it answers
- * anything); then has it write the cache, which so holds what start-up and a first event compiled.
+ * anything); then has it write the cache for `nodeOptions`' heap flags, which so holds what start-up and a
+ * first event compiled.
  */
-async function writeCodeCache(file: string): Promise<void> {
+async function writeCodeCache(file: string, nodeOptions: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "code-cache-"));
   const socket = join(dir, "fn.sock");
   const warmup = await startCacheWarmup();
   try {
     const child = spawn(NODE22, [file], {
-      env: { PATH: process.env.PATH ?? "", ...warmup.env, WRITE_CODE_CACHE: "1", FN_FORMAT: "http-stream", FN_LISTENER: `unix:${socket}` },
+      env: { PATH: process.env.PATH ?? "", ...warmup.env, NODE_OPTIONS: nodeOptions, WRITE_CODE_CACHE: "1", FN_FORMAT: "http-stream", FN_LISTENER: `unix:${socket}` },
       stdio: "ignore",
     });
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
@@ -94,7 +102,7 @@ async function writeCodeCache(file: string): Promise<void> {
 
 if (require.main === module) {
   bundleFunction().then(
-    ({ file, bytes, cacheBytes }) => console.log(`bundled ${file} (${(bytes / 1024).toFixed(0)} KiB of JavaScript, code cache ${(cacheBytes / 1024).toFixed(0)} KiB)`),
+    ({ file, bytes, cacheBytes, caches }) => console.log(`bundled ${file} (${(bytes / 1024).toFixed(0)} KiB of JavaScript, code cache ${(cacheBytes / 1024).toFixed(0)} KiB in ${caches})`),
     (err: unknown) => {
       console.error(err);
       process.exit(1);
