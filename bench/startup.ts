@@ -62,6 +62,7 @@ export async function benchStartup(builds: Builds, runs: number): Promise<Row[]>
 /**
  * Spawn → first reply over the fdk socket, on Node 22 (the image's runtime), variants interleaved:
  * - echo: the bare fdk echo function answering its first call (the baseline of both rows);
+ * all with the NODE_OPTIONS the stack deploys a 128 MB function with (and the code cache built for them);
  * - ours, first reply: a fully configured provisioning function answering an event it ignores
  *   (unrelated-createbucket: config parsed and services built, no remote call), i.e. cold start alone;
  * - ours, first real event: a createuser of a user IAM knows, against the loopback stack: Vault secret,
@@ -87,7 +88,7 @@ export async function benchFirstReply(builds: Builds, runs: number): Promise<Row
     };
     const outcome = (r: FnReply) => (r.json as { outcome?: string } | undefined)?.outcome;
     for (let i = 0; i < runs; i++) {
-      samples.echo.push(await firstReply(builds.echo.file, `ping-${i}`, (r) => r.status === 200 && r.body.includes(`ping-${i}`)));
+      samples.echo.push(await firstReply(builds.echo.file, `ping-${i}`, (r) => r.status === 200 && r.body.includes(`ping-${i}`), CAPPED_HEAP));
       samples.ignored.push(await firstReply(builds.ours.file, exampleEvent("unrelated-createbucket"), (r) => r.status === 200 && outcome(r) === "ignored", env));
       samples.real.push(await firstReply(builds.ours.file, createUserEvent(users[i]), (r) => r.status === 200 && outcome(r) === "applied", env));
     }
