@@ -1,7 +1,7 @@
 import { build, type BuildOptions } from "esbuild";
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { bundleFunction } from "../function/build/bundle";
+import { BUNDLE_OPTIONS, bundleFunction } from "../function/build/bundle";
 
 export const ROOT = resolve(__dirname, "..");
 const MAIN = join(ROOT, "function/src/main.ts");
@@ -11,8 +11,9 @@ export const SDK_PACKAGES = ["oci-common", "oci-secrets"];
 export interface Build {
   file: string;
   bytes: number;
-  /** V8 code cache shipped beside it (bundleFunction builds only). */
+  /** V8 code caches shipped beside it, bytes and count (bundleFunction builds only). */
   cacheBytes?: number;
+  caches?: number;
 }
 
 export interface Builds {
@@ -42,7 +43,7 @@ export async function buildVariants(dir: string): Promise<Builds> {
     ours,
     naive: await esbuild(join(dir, "naive", "func.js"), { entryPoints: [MAIN], minify: true, target: undefined }),
     sourcesOnly: await esbuild(join(dir, "sources", "func.js"), { entryPoints: [MAIN], packages: "external" }),
-    sdkExternal: await esbuild(join(dir, "sdk-external", "func.js"), { entryPoints: [MAIN], minify: true, external: SDK_PACKAGES }),
+    sdkExternal: await esbuild(join(dir, "sdk-external", "func.js"), { ...BUNDLE_OPTIONS, entryPoints: [MAIN], external: SDK_PACKAGES }),
     echo: await bundleFunction(join(dir, "echo"), join(__dirname, "fixtures/echo-function.ts")),
   };
 }

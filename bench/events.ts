@@ -14,12 +14,16 @@ import { applied, drive, type LoadOptions } from "./load";
 export interface BenchUser {
   id: string;
   name: string;
+  /** The user's number: user n is a member of SAMPLE_GROUPS[n % 2] (Readers or Writers). */
+  n: number;
 }
 
 /** Users `bench.<n>@example.com`, n = from … from+count-1: every one new, so each event does real work. */
 export function benchUsers(from: number, count: number): BenchUser[] {
-  return Array.from({ length: count }, (_, i) => ({ id: `ocid1.user.oc1..aaaabench${from + i}`, name: `bench.${from + i}@example.com` }));
+  return Array.from({ length: count }, (_, i) => ({ id: `ocid1.user.oc1..aaaabench${from + i}`, name: `bench.${from + i}@example.com`, n: from + i }));
 }
+
+const groupOf = (u: BenchUser) => SAMPLE_GROUPS[u.n % 2];
 
 /**
  * The IAM side knows the users and their memberships, as it does when their events fire: the function
@@ -28,10 +32,10 @@ export function benchUsers(from: number, count: number): BenchUser[] {
  * event that follows finds it done.
  */
 export function registerUsers(stack: LocalStack, users: readonly BenchUser[]): void {
-  users.forEach((u, i) => {
-    stack.oci.identity.addUser({ ...u, email: u.name });
-    stack.oci.identity.addMember(SAMPLE_GROUPS[i % 2].id, u.id);
-  });
+  for (const u of users) {
+    stack.oci.identity.addUser({ id: u.id, name: u.name, email: u.name });
+    stack.oci.identity.addMember(groupOf(u).id, u.id);
+  }
 }
 
 export function createUserEvent(u: BenchUser): Record<string, unknown> {
@@ -43,12 +47,16 @@ export function createUserEvent(u: BenchUser): Record<string, unknown> {
   return e;
 }
 
-/** Ids only, as IAM sends membership events: the function looks the group up. Groups alternate Readers/Writers. */
+/**
+ * Ids only, as IAM sends membership events: the function looks the group up. The group is the one the user
+ * is registered in (whatever slice of users a stream is made of), so the function finds the membership at
+ * once instead of waiting for IAM to show it; `n` numbers the membership.
+ */
 export function addToGroupEvent(u: BenchUser, n: number): Record<string, unknown> {
   const e = exampleEvent("addusertogroup") as { eventID: string; data: { resourceId: string; additionalDetails: Record<string, string> } };
   e.eventID = `bench-add-${u.id}`;
   e.data.resourceId = `ocid1.groupmembership.oc1..aaaabench${n}`;
-  e.data.additionalDetails = { userId: u.id, groupId: SAMPLE_GROUPS[n % 2].id };
+  e.data.additionalDetails = { userId: u.id, groupId: groupOf(u).id };
   return e;
 }
 

@@ -1,13 +1,14 @@
 import { performance } from "node:perf_hooks";
 import { NODE22 } from "../function/build/bundle";
+import { nodeOptionsFor } from "../function/build/heap-flags";
 import type { Builds } from "./builds";
-import { benchUsers, eventStream, registerUsers } from "./events";
+import { benchUsers, eventStream, registerUsers, type BenchUser } from "./events";
 import { mib, ms, ratio } from "./lib/markdown";
 import { childPid, MACHINE_NODE, peakRssBytes } from "./lib/proc";
 import type { Row } from "./lib/report";
 import { summarize } from "./lib/summary";
 import type { FnReply } from "../test/support/fdk-harness";
-import { startLocalStack } from "../test/support/local-stack";
+import { startLocalStack, type LocalStack } from "../test/support/local-stack";
 
 /** The smallest memory shape an OCI function can have. */
 export const SMALLEST_SHAPE_BYTES = 128 * 1024 * 1024;
@@ -26,6 +27,35 @@ export interface LoadOptions {
 }
 
 /**
+ * The loopback stack with `file` started under `node`, `users` bench users registered in IAM, and the
+ * warm-up pair (user 0's two events) sent and checked: what every warm measurement starts from.
+ */
+export async function startWarmStack(
+  file: string,
+  users: number,
+  check: (event: Record<string, unknown>, reply: FnReply) => void,
+  config?: Record<string, string>,
+  node = MACHINE_NODE,
+): Promise<{ stack: LocalStack; users: BenchUser[] }> {
+  // The test harness starts the function with FUNCTION_NODE when set.
+  const previous = process.env.FUNCTION_NODE;
+  process.env.FUNCTION_NODE = node;
+  const stack = await startLocalStack({ functionFile: file, config }).finally(() => {
+    if (previous === undefined) delete process.env.FUNCTION_NODE;
+    else process.env.FUNCTION_NODE = previous;
+  });
+  try {
+    const all = benchUsers(0, 1 + users);
+    registerUsers(stack, all);
+    for (const e of eventStream(all.slice(0, 1))) check(e, await stack.send(e));
+    return { stack, users: all.slice(1) };
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+}
+
+/**
  * Sends the event stream one event at a time (the Functions service gives a container one call at a time)
  * through the fdk socket, after a warm-up pair, and checks every reply so a failing run cannot pass as fast.
  */
@@ -36,20 +66,11 @@ export async function drive(
   config?: Record<string, string>,
   node = MACHINE_NODE,
 ): Promise<LoadResult> {
-  // The test harness starts the function with FUNCTION_NODE when set.
-  const previous = process.env.FUNCTION_NODE;
-  process.env.FUNCTION_NODE = node;
-  const stack = await startLocalStack({ functionFile: file, config }).finally(() => {
-    if (previous === undefined) delete process.env.FUNCTION_NODE;
-    else process.env.FUNCTION_NODE = previous;
-  });
+  const { stack, users } = await startWarmStack(file, o.rounds * o.usersPerRound, check, config, node);
   try {
-    const users = benchUsers(0, 1 + o.rounds * o.usersPerRound);
-    registerUsers(stack, users);
-    for (const e of eventStream(users.slice(0, 1))) check(e, await stack.send(e));
     const result: LoadResult = { throughput: [], latencyMs: [], peakRss: 0 };
     for (let r = 0; r < o.rounds; r++) {
-      const events = eventStream(users.slice(1 + r * o.usersPerRound, 1 + (r + 1) * o.usersPerRound));
+      const events = eventStream(users.slice(r * o.usersPerRound, (r + 1) * o.usersPerRound));
       const start = performance.now();
       for (const e of events) {
         const t = performance.now();
@@ -79,8 +100,9 @@ const echoed = (e: Record<string, unknown>, reply: FnReply) => {
  * Heap limits set the way a user would on OCI (NODE_OPTIONS as function config). Uncapped, V8 sizes its heap
  * from this machine's memory (in a container, from the cgroup limit: about the whole shape) and collects
  * lazily below it, so peak RSS shows the garbage it lets pile up; capped, it shows what the function needs.
+ * These are the flags the stack deploys a 128 MB function with (and the bundle has a code cache for).
  */
-export const CAPPED_HEAP = { NODE_OPTIONS: "--max-old-space-size=64 --max-semi-space-size=1" };
+export const CAPPED_HEAP = { NODE_OPTIONS: nodeOptionsFor(128) };
 
 /** The same load with the function (and the echo) on Node 22, the image's runtime, heap capped as deployed. */
 function node22Rows(ours: LoadResult, echo: LoadResult, events: string): Row[] {

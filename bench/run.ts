@@ -17,7 +17,10 @@ import { benchHistories } from "./histories";
 import { benchLoad, type LoadOptions } from "./load";
 import { benchReconcile } from "./reconciliation";
 import { benchRemoteCalls } from "./remote-calls";
-import { benchStartup } from "./startup";
+import { benchFirstReply, benchStartup } from "./startup";
+import { measureOverhead, overheadRows } from "./overhead";
+import { MACHINE_NODE } from "./lib/proc";
+import { NODE22 } from "../function/build/bundle";
 import { writeReadmeFigures } from "./readme-figures";
 import { benchSynth } from "./synth";
 
@@ -26,14 +29,16 @@ export interface Plan {
   startupRuns: number;
   load: LoadOptions;
   warmEvents: number;
+  /** Users (two events each) of the warm overhead measurement, per node. */
+  overheadUsers: number;
   synthRuns: number;
   reconcileSizes: number[];
   /** Seeded histories the history checker runs (issue 9: histories checked, divergences found). */
   histories: number;
 }
 
-export const FULL: Plan = { name: "full", startupRuns: 7, load: { rounds: 5, usersPerRound: 100 }, warmEvents: 20, synthRuns: 5, reconcileSizes: [1000, 10000, 100000], histories: 500 };
-export const QUICK: Plan = { name: "quick", startupRuns: 3, load: { rounds: 3, usersPerRound: 20 }, warmEvents: 5, synthRuns: 2, reconcileSizes: [1000, 10000], histories: 50 };
+export const FULL: Plan = { name: "full", startupRuns: 7, load: { rounds: 5, usersPerRound: 100 }, warmEvents: 20, overheadUsers: 150, synthRuns: 5, reconcileSizes: [1000, 10000, 100000], histories: 500 };
+export const QUICK: Plan = { name: "quick", startupRuns: 3, load: { rounds: 3, usersPerRound: 20 }, warmEvents: 5, overheadUsers: 30, synthRuns: 2, reconcileSizes: [1000, 10000], histories: 50 };
 
 export const DEFAULT_OUT = resolve(__dirname, "results/latest.md");
 /** Quick runs are for a look, not for the record: they never replace latest.md or the README's figures. */
@@ -54,6 +59,10 @@ export async function runBenchmarks(plan: Plan, progress: (step: string) => void
     rows.push(...(await benchStartup(builds, plan.startupRuns)));
     progress(`load, ${plan.load.rounds} rounds of ${plan.load.usersPerRound * 2} events, 3 processes`);
     rows.push(...(await benchLoad(builds, plan.load)));
+    progress(`first reply and first real event on Node 22, ${plan.startupRuns} runs`);
+    rows.push(...(await benchFirstReply(builds, plan.startupRuns)));
+    progress(`warm overhead per event against the replay of its calls, ${plan.overheadUsers * 2} events, machine's node and Node 22`);
+    for (const node of [MACHINE_NODE, NODE22]) rows.push(...overheadRows(await measureOverhead(builds.ours.file, plan.overheadUsers, node), node));
     progress("event latency against today's function (main)");
     rows.push(...(await benchEventLatency(builds, plan.load)));
     progress(`cdktf synth, ${plan.synthRuns} runs`);
@@ -68,7 +77,8 @@ export async function runBenchmarks(plan: Plan, progress: (step: string) => void
       rowsSection("Function, bundle and infrastructure", rows, [
         "Every ratio is ours ÷ baseline, both measured in this run on this machine; below 1× means ours is smaller or faster.",
         NAIVE_DEFINITION,
-        "Start-up: from spawn() of `node <file>` to the fdk's unix socket appearing (FN_FORMAT=http-stream), one process at a time, variants interleaved. Sources via tsx: `node --import tsx function/src/main.ts`. Transpiled: our sources in one esbuild file with node_modules external (require() from node_modules at run time). SDK external: our bundle's options, the five OCI SDK packages left to node_modules; none of them is required before the first event, so the difference to ours is what parsing their bundled bytes costs.",
+        "Start-up: from spawn() of `node <file>` to the fdk's unix socket appearing (FN_FORMAT=http-stream), one process at a time, variants interleaved. Sources via tsx: `node --import tsx function/src/main.ts`. Transpiled: our sources in one esbuild file with node_modules external (require() from node_modules at run time). SDK external: our bundle's options, the OCI SDK packages (oci-common, oci-secrets) left to node_modules; none of them is required before the first event, so the difference to ours is what parsing their bundled bytes costs.",
+        "Warm overhead: each event's calls (as the loopback servers received them: identity read, ORDS look-up and change script, audit PUT) are replayed right after it with plain node:http over keep-alive connections, overlapping calls concurrently (bench/overhead.ts); overhead = latency over the fdk socket − that replay, per event. First reply: spawn → reply of the first call, our function with its full config answering an ignored event, echo answering its first call; first real event: a createuser from a cold process (Vault, OAuth token, identity, ORDS, audit).",
         "Load: one event at a time, as the Functions service calls a container, against the loopback ORDS and OCI servers, which run in the benchmark's own process. The echo function is bench/fixtures/echo-function.ts bundled like ours.",
         "Peak RSS is VmHWM from /proc (it includes ~40 MiB of the node binary's own pages, which the echo row shows). Uncapped, V8 lets garbage pile up below a heap limit sized from this machine's memory; the capped row sets NODE_OPTIONS through the function config, as a deployment can.",
         `Load average (1/5/15 min) at start: ${loadBefore}; at end: ${load()}. The machine is shared, so compare ratios rather than absolute times.`,

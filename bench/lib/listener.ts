@@ -9,6 +9,8 @@ export interface StartedListener {
   socket: string;
   /** Milliseconds from just before spawn() to the moment the fdk's socket link appeared. */
   readyMs: number;
+  /** performance.now() just before spawn(), for timing what follows (a first reply) from the same start. */
+  spawnedAt: number;
   stop(): Promise<void>;
 }
 
@@ -61,5 +63,5 @@ export async function launchListener(
     await stop();
     throw new Error(`node ${argv.join(" ")}: ${outcome}\n${output.slice(-2000)}`);
   }
-  return { pid: child.pid ?? -1, socket, readyMs, stop };
+  return { pid: child.pid ?? -1, socket, readyMs, spawnedAt: t0, stop };
 }

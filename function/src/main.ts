@@ -25,15 +25,22 @@ const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"];
 const level = process.env.LOG_LEVEL ?? "";
 routeConsoleTo(createLogger(LEVELS.includes(level) ? level : "info"));
 
+/**
+ * The fdk's ctx.config copies all of process.env on every read; the function's config is that environment,
+ * set when the container starts, so one copy serves every invocation of the process.
+ */
+let config: Record<string, string | undefined> | undefined;
+
 fdk.handle(
   async (input: string, ctx: FdkContext) => {
+    config ??= ctx.config;
     const inv: Invocation = {
       body: typeof input === "string" ? input : String(input ?? ""),
-      config: ctx.config,
+      config,
       deadline: ctx.deadline,
       callId: ctx.callID,
     };
-    const answer = fdkAnswer(await route(inv), ctx.config.FUNCTION_ROLE ?? "provision");
+    const answer = fdkAnswer(await route(inv), config.FUNCTION_ROLE ?? "provision");
     if (answer.settle === "reject") throw new InvocationFailed(JSON.stringify(answer.body));
     ctx.setResponseHeader("Fn-Http-Status", String(answer.httpStatus));
     return answer.body;

@@ -4,6 +4,7 @@ import { FunctionsApplication } from "../.gen/providers/oci/functions-applicatio
 import { FunctionsFunction } from "../.gen/providers/oci/functions-function";
 import { assertConfigFits, exampleConfig, renderConfig, type ConfigValue } from "../config/function-config";
 import { FunctionConfigRejected, functionConfigCheck } from "../contract/function-config";
+import { nodeOptionsFor } from "../../function/build/heap-flags";
 
 export interface FunctionSpec {
   /** Display name (unique in the application). */
@@ -34,14 +35,8 @@ export interface FunctionAppProps {
   functions: FunctionSpec[];
 }
 
-/**
- * V8 sizes its heap from the host's memory, not the container's, and lets garbage pile up past a 128 MB shape
- * (bench: 173 MiB peak uncapped, 117 MiB with these flags at 128 MB). Half the shape for the old space leaves
- * room for the node binary, buffers and the young generation.
- */
-export function nodeOptionsFor(memoryMb: number): string {
-  return `--max-old-space-size=${Math.floor(memoryMb / 2)} --max-semi-space-size=${memoryMb <= 256 ? 1 : 4}`;
-}
+/** The heap flags of a shape: decided with the bundle, whose V8 code caches are built for exactly these. */
+export { nodeOptionsFor };
 
 /**
  * One Functions application in the private subnet and one function per role, all running the same image.

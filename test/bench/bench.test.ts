@@ -29,7 +29,7 @@ describe("bench helpers", () => {
 });
 
 describe("npm run bench, with tiny counts", () => {
-  const tiny: Plan = { name: "tiny", startupRuns: 1, load: { rounds: 1, usersPerRound: 2 }, warmEvents: 2, synthRuns: 1, reconcileSizes: [1000], histories: 3 };
+  const tiny: Plan = { name: "tiny", startupRuns: 1, load: { rounds: 1, usersPerRound: 2 }, warmEvents: 2, overheadUsers: 2, synthRuns: 1, reconcileSizes: [1000], histories: 3 };
   let report = "";
   beforeAll(async () => {
     report = await runBenchmarks(tiny);
@@ -61,7 +61,7 @@ describe("npm run bench, with tiny counts", () => {
       expect(r[4]).toMatch(/\d/);
     }
     const measures = rows.map((r) => r[0]);
-    for (const m of [/^bundle size/, /^start-up .* echo/, /^start-up .* tsx/, /^start-up .* naive/, /^warm throughput/, /^latency p50/, /^latency p99/, /^peak RSS .* smallest/, /^cdktf synth/]) {
+    for (const m of [/^bundle size/, /^start-up .* echo/, /^start-up .* tsx/, /^start-up .* naive/, /^warm throughput/, /^latency p50/, /^latency p99/, /^peak RSS .* smallest/, /^cdktf synth/, /^warm overhead per event, p50/, /^warm overhead per event, p99/, /spawn → first reply/, /first real event/]) {
       expect(measures.some((x) => m.test(x))).toBe(true);
     }
     const size = rows.find((r) => r[0].startsWith("bundle size"))!;

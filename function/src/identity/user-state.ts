@@ -47,6 +47,10 @@ function parsed<T extends z.ZodTypeAny>(schema: T, text: string, what: string): 
   } catch {
     throw new IdentityError(`${what}: reply is not JSON`, "bad_reply");
   }
+  return checked(schema, doc, what);
+}
+
+function checked<T extends z.ZodTypeAny>(schema: T, doc: unknown, what: string): z.output<T> {
   const r = schema.safeParse(doc);
   if (r.success) return r.data as z.output<T>;
   const issue = r.error.issues[0];
@@ -89,7 +93,7 @@ function domainReader(o: ReaderOptions & { domainUrl: string }): UserStateReader
       const list = await search(what, `ocid eq ${JSON.stringify(ocid)}`, `ocid,userName,active,${USER_STATE}:locked,groups`);
       if (list.Resources.length > 1) throw new IdentityError(`${what}: ${list.Resources.length} users share this OCID`, "bad_reply");
       if (list.Resources.length === 0) return { kind: "absent" };
-      const u = parsed(scimUser, JSON.stringify(list.Resources[0]), what);
+      const u = checked(scimUser, list.Resources[0], what);
       if (u.ocid !== ocid) throw new IdentityError(`${what}: the domain answered another user`, "bad_reply");
       return {
         kind: "found",

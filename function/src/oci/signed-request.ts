@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey, sign, type KeyObject } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
+import { promisify } from "node:util";
 import type { AuthenticationDetailsProvider, HttpRequest, RequestSigner } from "oci-common";
 import { nodeRequest } from "../net/http";
 import { getAuthProvider } from "./auth";
@@ -50,32 +51,54 @@ export class OciHttpError extends Error {
   }
 }
 
+/** A request whose signature is made: what `sendSigned` puts on the wire (a retry signs afresh). */
+export interface SignedRequestReady {
+  init: SignedRequestInit;
+  headers: Record<string, string>;
+  /** Date.now() at signing: OCI refuses a signature whose x-date is more than 5 minutes off. */
+  signedAt: number;
+  timeoutMs: number;
+}
+
 /**
- * Sends one OCI request signed with the resource principal (or opts.provider) over node:http/https: no SDK
- * client, no circuit breaker, no retries (wrap it in callOci). Resolves with a 2xx reply; rejects with
- * OciHttpError for any other status, or NetworkError (code ECONNREFUSED, ETIMEDOUT…) when no reply came.
+ * Signs one OCI request with the resource principal (or opts.provider) without sending it. The RSA
+ * signature is made on libuv's thread pool, so a caller can sign a request it will send later (the audit
+ * upload of an event) while the event's other calls are on the wire.
  */
-export async function signedRequest(init: SignedRequestInit, opts: SignedRequestOptions = {}): Promise<SignedResponse> {
+export async function signRequest(init: SignedRequestInit, opts: SignedRequestOptions = {}): Promise<SignedRequestReady> {
   const provider = opts.provider ?? (await getAuthProvider());
-  const headers = new Headers(init.headers);
-  if (BODY_METHODS.has(init.method) && !headers.has("content-type")) headers.set("content-type", "application/json");
-  await signerFor(provider).signHttpRequest({ method: init.method, uri: init.url, headers, body: init.body }, opts.unsignedBody);
-  if (opts.unsignedBody && init.body !== undefined && !headers.has("content-length")) {
-    headers.set("content-length", String(Buffer.byteLength(init.body)));
+  const headers: Record<string, string> = { ...init.headers };
+  if (BODY_METHODS.has(init.method) && headers["content-type"] === undefined) headers["content-type"] = "application/json";
+  await signerFor(provider).signHeaders(init.method, new URL(init.url), headers, init.body, opts.unsignedBody);
+  if (opts.unsignedBody && init.body !== undefined && headers["content-length"] === undefined) {
+    headers["content-length"] = String(Buffer.byteLength(init.body));
   }
-  const res = await nodeRequest({
-    method: init.method,
-    url: init.url,
-    headers: Object.fromEntries(headers),
-    body: init.body,
-    timeoutMs: opts.timeoutMs ?? ATTEMPT_TIMEOUT_MS,
-  });
+  return { init, headers, signedAt: Date.now(), timeoutMs: opts.timeoutMs ?? ATTEMPT_TIMEOUT_MS };
+}
+
+/**
+ * Sends a signed request over node:http/https: no SDK client, no circuit breaker, no retries (wrap it in
+ * callOci). Resolves with a 2xx reply; rejects with OciHttpError for any other status, or NetworkError
+ * (code ECONNREFUSED, ETIMEDOUT…) when no reply came.
+ */
+export async function sendSigned(ready: SignedRequestReady): Promise<SignedResponse> {
+  const res = await nodeRequest({ method: ready.init.method, url: ready.init.url, headers: ready.headers, body: ready.init.body, timeoutMs: ready.timeoutMs });
   const body = res.body.toString("utf8");
   if (res.status < 200 || res.status > 299) {
     const requestId = res.headers["opc-request-id"];
     throw new OciHttpError(res.status, serviceCodeOf(body), typeof requestId === "string" ? requestId : undefined);
   }
   return { status: res.status, headers: res.headers, body };
+}
+
+/** A request signed with its body left out of the signature (unsignedBody), now given that body. */
+export function withUnsignedBody(ready: SignedRequestReady, body: string | Buffer): SignedRequestReady {
+  return { ...ready, init: { ...ready.init, body }, headers: { ...ready.headers, "content-length": String(Buffer.byteLength(body)) } };
+}
+
+/** Signs and sends one OCI request (see signRequest and sendSigned). */
+export async function signedRequest(init: SignedRequestInit, opts: SignedRequestOptions = {}): Promise<SignedResponse> {
+  return sendSigned(await signRequest(init, opts));
 }
 
 /**
@@ -104,12 +127,15 @@ function serviceCodeOf(body: string): string | undefined {
 const ALWAYS_SIGNED = ["x-date", "(request-target)", "host"];
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
+const signAsync = promisify(sign);
+
 /**
  * oci-common's RequestSigner contract (OCI's profile of draft-cavage HTTP signatures, byte for byte what
- * DefaultRequestSigner produces for the same request and date) with one difference: the private key is
- * parsed once into a KeyObject and reused. DefaultRequestSigner hands a PEM to sshpk, which OpenSSL re-parses
- * on every signature (about 2.5 ms of the 3.5 ms a signature costs there). A rotated key (a new session key
- * after a resource principal refresh) is noticed by comparing the provider's PEM and parsed again.
+ * DefaultRequestSigner produces for the same request and date) with two differences: the private key is
+ * parsed once into a KeyObject and reused (DefaultRequestSigner hands a PEM to sshpk, which OpenSSL re-parses
+ * on every signature: about 2.5 ms of the 3.5 ms a signature costs there), and the RSA operation runs on the
+ * thread pool rather than blocking the event loop. A rotated key (a new session key after a resource
+ * principal refresh) is noticed by comparing the provider's PEM and parsed again.
  */
 export class KeyObjectRequestSigner implements RequestSigner {
   private pem = "";
@@ -118,30 +144,33 @@ export class KeyObjectRequestSigner implements RequestSigner {
   constructor(private readonly provider: AuthenticationDetailsProvider) {}
 
   async signHttpRequest(request: HttpRequest, forceExcludeBody = false): Promise<void> {
-    const h = request.headers;
-    const url = new URL(request.uri);
-    if (!h.has("host")) h.set("host", url.host);
-    if (!h.has("x-date")) h.set("x-date", new Date().toUTCString());
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => (headers[name] = value));
+    await this.signHeaders(request.method, new URL(request.uri), headers, request.body as string | Buffer | undefined, forceExcludeBody);
+    for (const [name, value] of Object.entries(headers)) request.headers.set(name, value);
+  }
+
+  /** Adds the signature (and the headers it covers) to `h`, whose names are lower-case. */
+  async signHeaders(method: string, url: URL, h: Record<string, string>, body: string | Buffer | undefined, excludeBody = false): Promise<void> {
+    h.host ??= url.host;
+    h["x-date"] ??= new Date().toUTCString();
     const signed = [...ALWAYS_SIGNED];
-    const method = request.method.toUpperCase();
-    if (!forceExcludeBody && BODY_METHODS.has(method)) {
-      if (!h.has("content-type")) h.set("content-type", "application/json");
-      const body: string | Buffer = request.body ?? "";
-      h.set("x-content-sha256", createHash("sha256").update(body).digest("base64"));
-      if (!h.has("content-length")) h.set("content-length", String(Buffer.byteLength(body)));
+    const verb = method.toUpperCase();
+    if (!excludeBody && BODY_METHODS.has(verb)) {
+      h["content-type"] ??= "application/json";
+      const content: string | Buffer = body ?? "";
+      h["x-content-sha256"] = createHash("sha256").update(content).digest("base64");
+      h["content-length"] ??= String(Buffer.byteLength(content));
       signed.push("Content-Type", "Content-Length", "x-content-sha256");
     }
     // Read the key id first: a resource principal refreshes its token (and possibly its key) there.
     const keyId = await this.provider.getKeyId();
     const target = `${url.pathname}${url.search}`;
     const lines = signed.map((name) =>
-      name === "(request-target)" ? `(request-target): ${method.toLowerCase()} ${target}` : `${name.toLowerCase()}: ${h.get(name) ?? ""}`,
+      name === "(request-target)" ? `(request-target): ${verb.toLowerCase()} ${target}` : `${name.toLowerCase()}: ${h[name.toLowerCase()] ?? ""}`,
     );
-    const signature = sign("sha256", Buffer.from(lines.join("\n"), "utf8"), this.privateKey()).toString("base64");
-    h.set(
-      "authorization",
-      `Signature version="1",keyId="${keyId}",algorithm="rsa-sha256",headers="${signed.join(" ")}",signature="${signature}"`,
-    );
+    const signature = (await signAsync("sha256", Buffer.from(lines.join("\n"), "utf8"), this.privateKey())).toString("base64");
+    h.authorization = `Signature version="1",keyId="${keyId}",algorithm="rsa-sha256",headers="${signed.join(" ")}",signature="${signature}"`;
   }
 
   private privateKey(): KeyObject {

@@ -1,9 +1,9 @@
+import type { AuditUpload } from "../audit";
 import type { IamEvent } from "../events/parse";
 import { parseEvent } from "../events/parse";
 import type { Invocation, Reply } from "../runtime/invocation";
 import { describeFailure, servicesOrFailure } from "../runtime/failure";
 import type { Services } from "../runtime/services";
-import { handleReconcile } from "../reconcile/handler";
 import { parseReconcileRequest } from "../reconcile/request";
 import { parseSyncRequest } from "../sync/request";
 import { syncUser, type Announcement, type SyncResult } from "../sync/sync-user";
@@ -16,10 +16,10 @@ const STATUS: Record<SyncResult["outcome"], number> = {
   failed: 422,
 };
 
-async function audit(svc: Services, record: Record<string, unknown> & { eventId: string }): Promise<string | undefined> {
-  if (!svc.audit) return undefined;
+async function audit(svc: Services, upload: AuditUpload | undefined, record: Record<string, unknown> & { eventId: string }): Promise<string | undefined> {
+  if (!upload) return undefined;
   try {
-    return await svc.audit.write(record);
+    return await upload.write(record);
   } catch (err) {
     svc.log.error({ eventId: record.eventId, err: (err as Error).message }, "audit record not written");
     return "failed";
@@ -47,7 +47,8 @@ function announcement(event: IamEvent): Announcement {
  */
 export async function handleProvision(inv: Invocation): Promise<Reply> {
   const reconcileRequest = parseReconcileRequest(inv.body);
-  if (reconcileRequest.kind !== "other") return handleReconcile(inv, reconcileRequest);
+  // A reconcile asked of the provisioning function: its modules load on that first request only.
+  if (reconcileRequest.kind !== "other") return (await import("../reconcile/handler")).handleReconcile(inv, reconcileRequest);
   const syncRequest = parseSyncRequest(inv.body);
   if (syncRequest.kind === "invalid") {
     return { status: 400, body: { action: "sync", outcome: "invalid", error: "invalid_request", message: syncRequest.error } };
@@ -74,6 +75,7 @@ export async function handleProvision(inv: Invocation): Promise<Reply> {
     const e = parsed.event;
     trigger = { eventId: e.eventId, eventType: e.eventType, action: e.action, eventTime: e.eventTime, userId: e.user.id, nameHint: e.user.name, announced: announcement(e) };
   }
+  const upload = svc.audit?.begin(trigger.eventId);
   const head = { eventId: trigger.eventId, eventType: trigger.eventType, action: trigger.action };
   const before = svc.calls();
   let body: Record<string, unknown>;
@@ -98,9 +100,9 @@ export async function handleProvision(inv: Invocation): Promise<Reply> {
   const after = svc.calls();
   body.remoteCalls = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]));
   body.durationMs = Date.now() - started;
-  const auditObject = await audit(svc, { ...body, eventId: trigger.eventId, eventTime: trigger.eventTime, callId: inv.callId });
+  const auditObject = await audit(svc, upload, { ...body, eventId: trigger.eventId, eventTime: trigger.eventTime, callId: inv.callId });
   if (auditObject) body.audit = auditObject;
-  const line = { callId: inv.callId, eventId: trigger.eventId, action: trigger.action, outcome: body.outcome, principal: body.principal, remoteCalls: body.remoteCalls, durationMs: body.durationMs };
+  const line = { callId: inv.callId, eventId: trigger.eventId, action: trigger.action, outcome: body.outcome, principal: body.principal, remoteCalls: body.remoteCalls, durationMs: body.durationMs, audit: auditObject };
   if (status >= 400) log.warn({ ...line, reason: body.reason ?? body.message }, "event not applied");
   else log.info({ ...line, statements: Array.isArray(body.statements) ? body.statements.length : 0 }, `event ${String(body.outcome)}`);
   return { status, body };

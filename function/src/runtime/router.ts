@@ -1,6 +1,4 @@
-import { handleTemplateInvocation } from "../governance";
 import { handleProvision } from "../provision/handler";
-import { handleReconcile } from "../reconcile/handler";
 import { parseScheduledRequest } from "../reconcile/request";
 import type { Invocation, Reply } from "./invocation";
 import { servicesFor } from "./services";
@@ -23,7 +21,11 @@ async function checkedAtStart(inv: Invocation): Promise<void> {
   await startChecked(svc, inv.deadline);
 }
 
-/** Which job this deployment of the bundle does: the same image is deployed once per role. */
+/**
+ * Which job this deployment of the bundle does: the same image is deployed once per role. The reconcile and
+ * template roles' modules are imported on their first invocation, so a provisioning function never runs
+ * (nor keeps in memory) their module code, templates included.
+ */
 export async function route(inv: Invocation): Promise<Reply> {
   const role = inv.config.FUNCTION_ROLE ?? "provision";
   if (role === "provision" || role === "reconcile") await checkedAtStart(inv);
@@ -32,12 +34,12 @@ export async function route(inv: Invocation): Promise<Reply> {
       return handleProvision(inv);
     case "reconcile":
       // A deployment for schedulers: every invocation is a reconcile run, whatever (if anything) the body says.
-      return handleReconcile(inv, parseScheduledRequest(inv.body));
+      return (await import("../reconcile/handler")).handleReconcile(inv, parseScheduledRequest(inv.body));
     case "ag-schema":
     case "ag-request":
     case "ag-response":
     case "ag-test":
-      return handleTemplateInvocation(role, inv);
+      return (await import("../governance")).handleTemplateInvocation(role, inv);
     default:
       return {
         status: 400,

@@ -25,7 +25,7 @@ export interface Services {
   calls(): Record<string, number>;
 }
 
-let cached: { key: string; services: Services } | undefined;
+let cached: { env: Readonly<Record<string, string | undefined>>; key: string; services: Services } | undefined;
 
 function build(config: ProvisionConfig): Services {
   const log = createLogger(config.LOG_LEVEL);
@@ -77,7 +77,10 @@ function build(config: ProvisionConfig): Services {
 
 /** The services for this configuration; a changed configuration (redeploy) builds new ones. */
 export function servicesFor(env: Readonly<Record<string, string | undefined>>): Services {
+  // The same config object (main.ts hands every invocation the one it read) needs no comparing.
+  if (cached?.env === env) return cached.services;
   const key = JSON.stringify(Object.keys(env).sort().map((k) => [k, env[k]]));
-  if (cached?.key !== key) cached = { key, services: build(loadConfig(env)) };
+  if (cached?.key !== key) cached = { env, key, services: build(loadConfig(env)) };
+  else cached.env = env;
   return cached.services;
 }
