@@ -23,11 +23,22 @@ const positiveInt = (flag: string) => (v: string) => {
   return n;
 };
 
-const attrPair = (v: string, acc: Record<string, string[]>) => {
+type Attributes = Record<string, string[] | Record<string, string[]>>;
+
+/** `name=value`, or `child.sub=value` for child data (attributes.get('groups').get('uid')); repeatable. */
+const attrPair = (v: string, acc: Attributes): Attributes => {
   const eq = v.indexOf("=");
-  if (eq < 1) throw new InvalidArgumentError("--attr takes name=value");
-  const name = v.slice(0, eq);
-  return { ...acc, [name]: [...(acc[name] ?? []), v.slice(eq + 1)] };
+  if (eq < 1) throw new InvalidArgumentError("--attr takes name=value or child.attribute=value");
+  const [name, sub, ...more] = v.slice(0, eq).split(".");
+  const value = v.slice(eq + 1);
+  if (more.length > 0 || sub === "") throw new InvalidArgumentError("--attr takes name=value or child.attribute=value");
+  const held = acc[name];
+  if (sub === undefined) {
+    if (held !== undefined && !Array.isArray(held)) throw new InvalidArgumentError(`--attr ${name} is given both as a value and as child data`);
+    return { ...acc, [name]: [...(held ?? []), value] };
+  }
+  if (Array.isArray(held)) throw new InvalidArgumentError(`--attr ${name} is given both as a value and as child data`);
+  return { ...acc, [name]: { ...held, [sub]: [...(held?.[sub] ?? []), value] } };
 };
 
 interface Options {
@@ -39,7 +50,7 @@ interface Options {
   strict?: boolean;
   send?: boolean;
   id?: string;
-  attr: Record<string, string[]>;
+  attr: Attributes;
   target?: string;
   token?: string;
   basic?: string;
@@ -75,7 +86,7 @@ const program = new Command()
   .option("--child <attribute>", "ADD_CHILD_DATA/REMOVE_CHILD_DATA: the multivalued attribute (contextData)")
   .option("--strict", "refuse what Oracle's emulator would evaluate silently (a <JP> without a document, a failing <EL>, a missing value, unencoded URL text)")
   .option("--send", "write operations: send the rendered request (default: only show it)")
-  .option("--attr <name=value>", "a value for attributes.get(name) (repeatable)", attrPair, {})
+  .option("--attr <name=value>", "a value for attributes.get(name), or child.attribute=value for child data (repeatable)", attrPair, {})
   .option("--target <url>", "scheme://host[:port][/base/path], overriding the system's")
   .option("--token <token>", "bearer token (or env:VAR)")
   .option("--basic <user:password>", "basic credentials (or env:VAR)")

@@ -33,8 +33,9 @@ export interface PreviewOptions {
   mode?: ExpressionMode;
   /** Write operations: send the rendered request (default: only show it). */
   send?: boolean;
-  /** More values for `attributes` (name → values). */
-  attributes?: Record<string, string[]>;
+  /** More values for `attributes`: name → values, or name → {sub-attribute → values} for child data
+   * (attributes.get('groups').get('uid').get(0)). */
+  attributes?: Record<string, string[] | Record<string, string[]>>;
   /** Where the connected system lives: set on every request as the template functions do. */
   target: Target;
   /** Value for every Authorization header, e.g. "Bearer …" or "Basic …". */
@@ -86,7 +87,7 @@ export async function runPreview(o: PreviewOptions): Promise<PreviewResult> {
   const response = loadResponseTemplate(root, loc);
   const schema = loadSchemaFile(root, o.app)?.schemaTemplates.find((t) => t.name === o.entity);
   const sensitive = new Set((schema?.attributes ?? []).filter((a) => a.nature?.includes("SENSITIVE")).map((a) => a.name) ?? []);
-  const attributes: Record<string, string[]> = { ...o.attributes, ...(o.id ? { uid: [o.id] } : {}) };
+  const attributes: Record<string, unknown> = { ...o.attributes, ...(o.id ? { uid: [o.id] } : {}) };
   const send = httpSender(o.timeoutMs ?? 30_000);
   const traced = async (r: RenderedRequest): Promise<Exchanged> => {
     const answer = await send(r);
