@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startOrdsServer, type OrdsServer } from "../servers/ords";
 import { basicAuth, sql, type SqlReply } from "../servers/ords/test-client";
-import { AG_ALIAS, AG_CLIENT, AG_SCHEMA, applySetupScript, setUpAgSchema } from "./support/ag-schema";
+import { AG_ALIAS, AG_CLIENT, AG_SCHEMA, applySetupScript, setUpAgSchema } from "../support/ag-schema";
 import { TEMPLATES } from "./support/landscape";
 
 /**

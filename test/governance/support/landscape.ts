@@ -5,7 +5,7 @@ import { ROOT } from "../../support/paths";
 import { startOciServer, type OciServer } from "../../servers/oci/server";
 import { startOrdsServer, type OrdsServer } from "../../servers/ords";
 import { startScimServer, type ScimServer } from "../../servers/scim";
-import { AG_ALIAS, AG_CLIENT, AG_SCHEMA, setUpAgSchema } from "./ag-schema";
+import { AG_ALIAS, AG_CLIENT, AG_SCHEMA, setUpAgSchema } from "../../support/ag-schema";
 import { startConnectProxy, type ConnectProxy } from "./connect-proxy";
 import { startEntraTokenServer, type EntraTokenServer } from "./entra-token-server";
 

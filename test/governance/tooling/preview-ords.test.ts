@@ -2,7 +2,7 @@ import { MASK, runPreview, type PreviewOptions } from "../../../function/cli/tem
 import { parseTargetUrl } from "../../../function/cli/templates/preview-target";
 import { DEFAULT_ADMIN, startOrdsServer, type OrdsServer } from "../../servers/ords";
 import { basicAuth, one } from "../../servers/ords/test-client";
-import { AG_ALIAS, AG_CLIENT, setUpAgSchema } from "../support/ag-schema";
+import { AG_ALIAS, AG_CLIENT, setUpAgSchema } from "../../support/ag-schema";
 import { basic, FIXTURE_TEMPLATES, REAL_TEMPLATES, runCli, scratchCopy } from "./helpers";
 
 /**

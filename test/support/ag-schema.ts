@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { SETUP_SQL_FILE } from "../../../function/cli/ag-setup-sql";
-import { CREATE_REGISTRY_TABLE } from "../../../function/src/registry/table";
-import type { OrdsServer } from "../../servers/ords";
-import { sql, type SqlReply } from "../../servers/ords/test-client";
+import { SETUP_SQL_FILE } from "../../function/cli/ag-setup-sql";
+import { CREATE_REGISTRY_TABLE, REGISTRY_TABLE } from "../../function/src/registry/table";
+import type { OrdsServer } from "../servers/ords";
+import { sql, type SqlReply } from "../servers/ords/test-client";
 
 /** Access Governance's least-privilege schema, as `npm run ag:setup-sql` sets it up. */
 export const AG_SCHEMA = "IAM_ADB_SYNC_AG";
@@ -16,13 +16,13 @@ export function applySetupScript(ords: OrdsServer): Promise<SqlReply> {
 }
 
 /**
- * The whole least-privilege set-up on a fresh loopback ORDS: the registry table (the function's
- * prerequisite), the script, and the schema's OAuth client. Throws if any statement failed.
+ * The whole least-privilege set-up on a loopback ORDS: the registry table when missing (the function's
+ * prerequisite), the script, and the schema's OAuth client. Can run again. Throws if any statement failed.
  */
 export async function setUpAgSchema(ords: OrdsServer): Promise<void> {
-  const registry = await sql(ords, CREATE_REGISTRY_TABLE);
+  const registry = ords.db.table(REGISTRY_TABLE) ? [] : (await sql(ords, CREATE_REGISTRY_TABLE)).body.items;
   const reply = await applySetupScript(ords);
-  const failed = [...registry.body.items, ...reply.body.items].filter((i) => i.errorCode !== undefined);
+  const failed = [...registry, ...reply.body.items].filter((i) => i.errorCode !== undefined);
   if (failed.length > 0) throw new Error(`set-up failed: ${failed.map((i) => i.errorDetails).join("; ")}`);
   ords.registerClient({ ...AG_CLIENT, schema: AG_SCHEMA });
 }
