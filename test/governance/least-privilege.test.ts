@@ -145,12 +145,6 @@ describe("what Access Governance's schema can do", () => {
     "DROP TABLE ADMIN.IAM_ADB_SYNC_ACCOUNTS",
     "GRANT READ ON ADMIN.IAM_ADB_SYNC_ACCOUNTS TO IAM_ADB_SYNC_AG",
   ];
-  it.each(hidden)("ORA-00942 for %s", async (statement) => {
-    const before = await snapshot();
-    const r = await asAg(statement);
-    expect(r.body.items.map((i) => i.errorCode)).toEqual([942]);
-    expect(await snapshot()).toBe(before);
-  });
 
   const refused = [
     "INSERT INTO AG_ACCOUNTS (DB_USERNAME) VALUES ('X')",
@@ -173,10 +167,11 @@ describe("what Access Governance's schema can do", () => {
     "GRANT CREATE TABLE TO IAM_ADB_SYNC_AG",
     "REVOKE APP_READ FROM ALICE",
   ];
-  it.each(refused)("ORA-01031 for %s", async (statement) => {
+  const attempts = [...hidden.map((st) => [942, st] as const), ...refused.map((st) => [1031, st] as const)];
+  it.each(attempts)("ORA-%i for %s, and nothing changes", async (code, statement) => {
     const before = await snapshot();
     const r = await asAg(statement);
-    expect(r.body.items.map((i) => i.errorCode)).toEqual([1031]);
+    expect(r.body.items.map((i) => i.errorCode)).toEqual([code]);
     expect(await snapshot()).toBe(before);
   });
 
