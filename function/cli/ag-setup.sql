@@ -2,6 +2,7 @@
 -- Run as ADMIN (SQL worksheet, SQLcl or REST-enabled SQL). Idempotent: every statement can run again, e.g.
 -- after an upgrade changes a view. Access Governance's schema can read these three views and nothing else:
 -- no table, no dictionary view, no privilege beyond CREATE SESSION (needed for ORDS to connect as it).
+-- READ, not SELECT: SELECT would also allow SELECT ... FOR UPDATE, i.e. locking the registry's rows.
 WHENEVER SQLERROR EXIT FAILURE
 
 -- 1. Views (owned by ADMIN) over the registry and the grants of the accounts the product manages.
@@ -10,8 +11,9 @@ CREATE OR REPLACE VIEW IAM_ADB_SYNC_AG_ACCOUNTS AS
   FROM IAM_ADB_SYNC_ACCOUNTS;
 
 CREATE OR REPLACE VIEW IAM_ADB_SYNC_AG_GRANTS AS
-  SELECT p.GRANTEE, p.GRANTED_ROLE
-  FROM DBA_ROLE_PRIVS p JOIN IAM_ADB_SYNC_ACCOUNTS a ON a.DB_USERNAME = p.GRANTEE;
+  SELECT GRANTEE, GRANTED_ROLE
+  FROM DBA_ROLE_PRIVS
+  WHERE GRANTEE IN (SELECT DB_USERNAME FROM IAM_ADB_SYNC_ACCOUNTS);
 
 CREATE OR REPLACE VIEW IAM_ADB_SYNC_AG_ROLES AS
   SELECT ROLE, ORACLE_MAINTAINED FROM DBA_ROLES;
@@ -27,9 +29,9 @@ BEGIN
 END;
 /
 GRANT CREATE SESSION TO IAM_ADB_SYNC_AG;
-GRANT SELECT ON IAM_ADB_SYNC_AG_ACCOUNTS TO IAM_ADB_SYNC_AG;
-GRANT SELECT ON IAM_ADB_SYNC_AG_GRANTS TO IAM_ADB_SYNC_AG;
-GRANT SELECT ON IAM_ADB_SYNC_AG_ROLES TO IAM_ADB_SYNC_AG;
+GRANT READ ON IAM_ADB_SYNC_AG_ACCOUNTS TO IAM_ADB_SYNC_AG;
+GRANT READ ON IAM_ADB_SYNC_AG_GRANTS TO IAM_ADB_SYNC_AG;
+GRANT READ ON IAM_ADB_SYNC_AG_ROLES TO IAM_ADB_SYNC_AG;
 
 -- 3. Names without the owner, so templates never name ADMIN.
 CREATE OR REPLACE SYNONYM IAM_ADB_SYNC_AG.AG_ACCOUNTS FOR ADMIN.IAM_ADB_SYNC_AG_ACCOUNTS;
@@ -47,6 +49,7 @@ BEGIN
   COMMIT;
 END;
 /
--- 5. Then create this schema's own OAuth client (client credentials, role "SQL Developer") as described in the
---    README and put its id and secret in the Vault secret of the "adb" connected system (basePath
---    /ords/iam_adb_sync_ag). Never reuse the provisioning function's ADMIN client.
+-- 5. Then register this schema's own OAuth client (client credentials, ORDS role "SQL Developer"; README,
+--    "Least-privilege database access"), put its id and secret in the Vault secret of the "adb" connected
+--    system and set that system's basePath to /ords/iam_adb_sync_ag. Never reuse the provisioning function's
+--    ADMIN client.

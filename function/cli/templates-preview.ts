@@ -11,9 +11,10 @@ quietOnClosedPipe();
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /**
- * `npm run templates:preview -- --system <name> --entity <E> --op SEARCH|GET [--id …] [--target <url>]
- * [--token …|--basic user:pass] [--limit n]`: runs a request template against a target and prints the
- * mapped records as a table (stdout); progress and the summary go to stderr.
+ * `npm run templates:preview -- --system <name> --entity <E> --op <OPERATION> [--id …] [--target <url>]
+ * [--token …|--basic user:pass] [--limit n] [--strict] [--send]`: runs a request template against a target
+ * and prints the mapped records as a table (stdout); progress and the summary go to stderr. Write
+ * operations print the rendered request and are sent only with --send.
  */
 
 const positiveInt = (flag: string) => (v: string) => {
@@ -22,11 +23,22 @@ const positiveInt = (flag: string) => (v: string) => {
   return n;
 };
 
-const attrPair = (v: string, acc: Record<string, string[]>) => {
+type Attributes = Record<string, string[] | Record<string, string[]>>;
+
+/** `name=value`, or `child.sub=value` for child data (attributes.get('groups').get('uid')); repeatable. */
+const attrPair = (v: string, acc: Attributes): Attributes => {
   const eq = v.indexOf("=");
-  if (eq < 1) throw new InvalidArgumentError("--attr takes name=value");
-  const name = v.slice(0, eq);
-  return { ...acc, [name]: [...(acc[name] ?? []), v.slice(eq + 1)] };
+  if (eq < 1) throw new InvalidArgumentError("--attr takes name=value or child.attribute=value");
+  const [name, sub, ...more] = v.slice(0, eq).split(".");
+  const value = v.slice(eq + 1);
+  if (more.length > 0 || sub === "") throw new InvalidArgumentError("--attr takes name=value or child.attribute=value");
+  const held = acc[name];
+  if (sub === undefined) {
+    if (held !== undefined && !Array.isArray(held)) throw new InvalidArgumentError(`--attr ${name} is given both as a value and as child data`);
+    return { ...acc, [name]: [...(held ?? []), value] };
+  }
+  if (Array.isArray(held)) throw new InvalidArgumentError(`--attr ${name} is given both as a value and as child data`);
+  return { ...acc, [name]: { ...held, [sub]: [...(held?.[sub] ?? []), value] } };
 };
 
 interface Options {
@@ -34,8 +46,11 @@ interface Options {
   app?: string;
   entity: string;
   op: PreviewOperation;
+  child?: string;
+  strict?: boolean;
+  send?: boolean;
   id?: string;
-  attr: Record<string, string[]>;
+  attr: Attributes;
   target?: string;
   token?: string;
   basic?: string;
@@ -62,13 +77,16 @@ function progressLine(): { update: (p: RunProgress) => void; stop: () => void } 
 
 const program = new Command()
   .name("templates-preview")
-  .description("Run an Access Governance SEARCH/GET template against a target and show the mapped records")
+  .description("Run an Access Governance template against a target and show the mapped records (write operations: the rendered request)")
   .option("--system <name>", "connected system from AG_SYSTEMS (case-insensitive)")
   .option("--app <application>", "template application folder (default: the system's application)")
   .requiredOption("--entity <name>", "entity (schema template name)")
   .addOption(new Option("--op <operation>", "operation").choices(PREVIEW_OPERATIONS).makeOptionMandatory())
-  .option("--id <uid>", "GET: the record's uid")
-  .option("--attr <name=value>", "a value for attributes.get(name) (repeatable)", attrPair, {})
+  .option("--id <uid>", "the record's uid (attributes.get('uid'))")
+  .option("--child <attribute>", "ADD_CHILD_DATA/REMOVE_CHILD_DATA: the multivalued attribute (contextData)")
+  .option("--strict", "refuse what Oracle's emulator would evaluate silently (a <JP> without a document, a failing <EL>, a missing value, unencoded URL text)")
+  .option("--send", "write operations: send the rendered request (default: only show it)")
+  .option("--attr <name=value>", "a value for attributes.get(name), or child.attribute=value for child data (repeatable)", attrPair, {})
   .option("--target <url>", "scheme://host[:port][/base/path], overriding the system's")
   .option("--token <token>", "bearer token (or env:VAR)")
   .option("--basic <user:password>", "basic credentials (or env:VAR)")
@@ -96,6 +114,9 @@ const program = new Command()
         entity: o.entity,
         operation: o.op,
         ...(o.id ? { id: o.id } : {}),
+        ...(o.child ? { childAttribute: o.child } : {}),
+        mode: o.strict ? "strict" : "emulator",
+        send: o.send ?? false,
         attributes: o.attr,
         target,
         authorization,
@@ -108,6 +129,16 @@ const program = new Command()
       });
     } finally {
       progress.stop();
+    }
+    if (result.rendered) {
+      const r = result.rendered;
+      const shown = { method: r.method, url: r.url, headers: r.headers, ...(r.body !== undefined ? { body: r.body } : {}) };
+      // With --send the records follow on stdout; the request then goes to stderr.
+      (o.send ? console.error : console.log)(o.json ? JSON.stringify(shown, null, 2) : [`${r.method} ${r.url}`, ...Object.entries(r.headers).map(([k, v]) => `${k}: ${v}`), "", r.body ?? ""].join("\n"));
+      if (!o.send) {
+        console.error(`${o.op} rendered, not sent (--send sends it)`);
+        return;
+      }
     }
     const table = o.json ? undefined : fitRecordsTable(result.columns, result.records, { maxCellWidth: o.width, maxWidth: o.maxWidth });
     console.log(table ? table.text : JSON.stringify(result.records, null, 2));

@@ -20,13 +20,13 @@ describe("npm run ag:setup-sql", () => {
     expect(sql).toMatch(/IF n = 0 THEN\s+EXECUTE IMMEDIATE 'CREATE USER/);
   });
 
-  it("grants the Access Governance schema nothing but CREATE SESSION and SELECT on the three views", () => {
+  it("grants the Access Governance schema nothing but CREATE SESSION and READ on the three views", () => {
     const grants = [...sql.matchAll(/^GRANT [^;]+;/gm)].map((m) => m[0]);
     expect(grants).toEqual([
       "GRANT CREATE SESSION TO IAM_ADB_SYNC_AG;",
-      "GRANT SELECT ON IAM_ADB_SYNC_AG_ACCOUNTS TO IAM_ADB_SYNC_AG;",
-      "GRANT SELECT ON IAM_ADB_SYNC_AG_GRANTS TO IAM_ADB_SYNC_AG;",
-      "GRANT SELECT ON IAM_ADB_SYNC_AG_ROLES TO IAM_ADB_SYNC_AG;",
+      "GRANT READ ON IAM_ADB_SYNC_AG_ACCOUNTS TO IAM_ADB_SYNC_AG;",
+      "GRANT READ ON IAM_ADB_SYNC_AG_GRANTS TO IAM_ADB_SYNC_AG;",
+      "GRANT READ ON IAM_ADB_SYNC_AG_ROLES TO IAM_ADB_SYNC_AG;",
     ]);
   });
 });

@@ -73,7 +73,7 @@ describe("Autonomous Database templates on the ORDS server", () => {
   beforeAll(async () => {
     const basic = `Basic ${Buffer.from(`${DEFAULT_ADMIN.username}:${DEFAULT_ADMIN.password}`).toString("base64")}`;
     const script = [
-      "CREATE TABLE IAM_ADB_SYNC_ACCOUNTS (DB_USERNAME VARCHAR2(128) PRIMARY KEY, IAM_USER_ID VARCHAR2(255) NOT NULL UNIQUE, IAM_USER_NAME VARCHAR2(255) NOT NULL, AUTH_MODE VARCHAR2(16) NOT NULL, MAPPED_GROUPS VARCHAR2(4000) DEFAULT '[]' NOT NULL, STATUS VARCHAR2(16) NOT NULL, CREATED_AT TIMESTAMP DEFAULT SYSTIMESTAMP NOT NULL, UPDATED_AT TIMESTAMP DEFAULT SYSTIMESTAMP NOT NULL);",
+      // The registry table and Access Governance's schema are set up by the landscape (ag:setup-sql).
       "CREATE ROLE APP_READER;",
       "CREATE ROLE APP_WRITER;",
       ...[1, 2, 3, 4, 5].flatMap((i) => [

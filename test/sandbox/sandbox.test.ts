@@ -19,7 +19,7 @@ describe("npm start (sandbox)", () => {
     expect(out).toMatch(/invalid\s+com\.oraclecloud\.identitycontrolplane\.createuser: user name/);
     expect(out).toMatch(/CAROL_SMITH_EXAMPLE_COM\s*│ revoked │ SALES_WRITE/);
     expect(out).toMatch(/DAVE_EXAMPLE_COM\s*│ created/);
-    expect(out).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/ords\/admin\/_\/sql +paging OFFSET +Authorization Bearer \*{8}/);
+    expect(out).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/ords\/iam_adb_sync_ag\/_\/sql +paging OFFSET +Authorization Bearer \*{8}/);
     expect(out).toMatch(/✔ sandbox OK: 12 events \(4 unchanged, 6 applied, 1 invalid, 1 ignored\)/);
   });
 });

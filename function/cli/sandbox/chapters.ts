@@ -1,6 +1,7 @@
 import { startScimServer } from "../../../test/servers/scim";
 import { replyBody, startFunction } from "../../../test/support/fdk-harness";
-import { ORDS_SECRET_OCID, type LocalStack } from "../../../test/support/local-stack";
+import { AG_ALIAS, AG_CLIENT, setUpAgSchema } from "../../../test/support/ag-schema";
+import type { LocalStack } from "../../../test/support/local-stack";
 
 const SCIM_SECRET_OCID = "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaasandboxscim";
 const SCIM_CLIENT = { clientId: "sandbox-reconcile", clientSecret: "sandbox-reconcile-secret-0123" };
@@ -46,8 +47,16 @@ export async function reconcileChapter(stack: LocalStack, driftApplied: () => vo
   }
 }
 
-/** What Access Governance gets from the request-template function for this product's database accounts. */
+/** Vault secret of Access Governance's own OAuth client (the least-privilege schema's, never ADMIN's). */
+export const AG_SECRET_OCID = "ocid1.vaultsecret.oc1.eu-frankfurt-1.amaaaaaaagschema";
+
+/**
+ * What Access Governance gets from the request-template function for this product's database accounts,
+ * after the README's least-privilege set-up (ag:setup-sql, the schema's own OAuth client in Vault).
+ */
 export async function accessGovernanceChapter(stack: LocalStack): Promise<ReturnType<typeof replyBody>> {
+  await setUpAgSchema(stack.ords);
+  stack.oci.secrets.set(AG_SECRET_OCID, JSON.stringify(AG_CLIENT));
   const url = new URL(stack.ords.url);
   const systems = [
     {
@@ -55,8 +64,8 @@ export async function accessGovernanceChapter(stack: LocalStack): Promise<Return
       application: "adb",
       scheme: "http",
       host: url.host,
-      basePath: url.pathname,
-      auth: { type: "ords", secret: ORDS_SECRET_OCID },
+      basePath: `/ords/${AG_ALIAS}`,
+      auth: { type: "ords", secret: AG_SECRET_OCID },
     },
   ];
   const fn = await startFunction({

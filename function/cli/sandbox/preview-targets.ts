@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { startGraphServer } from "../../../test/servers/graph/server";
-import { DEFAULT_ADMIN } from "../../../test/servers/ords";
+import { AG_ALIAS, AG_SCHEMA, setUpAgSchema } from "../../../test/support/ag-schema";
 import { startScimServer } from "../../../test/servers/scim";
 import { ORDS_SECRET_OCID, SAMPLE_USERS, type LocalStack } from "../../../test/support/local-stack";
 
@@ -18,6 +18,8 @@ export interface PreviewCommand {
 }
 
 const SCIM_CLIENT = { clientId: "sandbox-preview", clientSecret: "sandbox-preview-secret-0123" };
+/** The sandbox gives Access Governance's schema a password (README's Basic alternative): Basic never expires. */
+const AG_PASSWORD = "Sandbox#AgSchema2026";
 const GRAPH_TOKEN = "sandbox-graph-token";
 
 async function scimToken(url: string): Promise<string> {
@@ -44,10 +46,13 @@ export async function startPreviewTargets(stack: LocalStack, dir: string, cwd: s
   }
   graph.addGroup("DB-Readers", graph.users.map((u) => u.id));
 
+  // The adb templates read only Access Governance's least-privilege schema (README, ag:setup-sql).
+  await setUpAgSchema(stack.ords);
+  stack.ords.db.ddlAlterUser(AG_SCHEMA, [{ k: "password", password: AG_PASSWORD }]);
   const ords = new URL(stack.ords.url);
   const host = (u: string) => new URL(u).host;
   const systems = [
-    { name: "AutonomousDB", application: "adb", scheme: "http", host: ords.host, basePath: ords.pathname, auth: { type: "ords", secret: ORDS_SECRET_OCID } },
+    { name: "AutonomousDB", application: "adb", scheme: "http", host: ords.host, basePath: `/ords/${AG_ALIAS}`, auth: { type: "basic", secret: ORDS_SECRET_OCID } },
     { name: "IdentityDomain", application: "idcs", scheme: "http", host: host(scim.url), auth: { type: "idcs", secret: ORDS_SECRET_OCID } },
     { name: "EntraID", application: "azuread", scheme: "http", host: host(graph.url), auth: { type: "entra", secret: ORDS_SECRET_OCID, tokenPath: "/sandbox/oauth2/v2.0/token" } },
   ];
@@ -58,7 +63,7 @@ export async function startPreviewTargets(stack: LocalStack, dir: string, cwd: s
       "# Written by `npm start -- --stay`: the sandbox's loopback targets and their test credentials (nothing real).",
       `AG_SYSTEMS='${JSON.stringify(systems)}'`,
       // Quoted: an unquoted # would start a comment.
-      `SANDBOX_ORDS_BASIC='${DEFAULT_ADMIN.username}:${DEFAULT_ADMIN.password}'`,
+      `SANDBOX_ORDS_BASIC='${AG_SCHEMA}:${AG_PASSWORD}'`,
       `SANDBOX_IDCS_TOKEN='${await scimToken(scim.url)}'`,
       `SANDBOX_GRAPH_TOKEN='${GRAPH_TOKEN}'`,
       "",
@@ -71,7 +76,7 @@ export async function startPreviewTargets(stack: LocalStack, dir: string, cwd: s
   return {
     envFile,
     commands: [
-      { set: "adb", command: command("AutonomousDB", "--basic env:SANDBOX_ORDS_BASIC", "DatabaseAccount"), credentials: "the loopback ORDS server's ADMIN user" },
+      { set: "adb", command: command("AutonomousDB", "--basic env:SANDBOX_ORDS_BASIC", "DatabaseAccount"), credentials: "Access Governance's least-privilege schema on the loopback ORDS" },
       { set: "idcs", command: command("IdentityDomain", "--token env:SANDBOX_IDCS_TOKEN", "UserAsAccount"), credentials: "a token of the loopback identity domain's OAuth client" },
       { set: "azuread", command: command("EntraID", "--token env:SANDBOX_GRAPH_TOKEN", "Account"), credentials: "the loopback Graph server's bearer token" },
     ],

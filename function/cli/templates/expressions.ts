@@ -1,4 +1,4 @@
-import type { ElValue } from "./el-sandbox";
+import { ElError, type ElValue } from "./el-sandbox";
 import { jsonValueText, type JsonPathResult } from "./jsonpath";
 
 /**
@@ -11,10 +11,21 @@ import { jsonValueText, type JsonPathResult } from "./jsonpath";
  * from the target cannot turn into expressions.
  */
 
+/**
+ * How expressions are evaluated. "emulator" follows Oracle's grc-test-infra (ExpressionParsingUtil): a
+ * `<JP>` with no document to read (a query parameter, a main request) yields its own path text, a
+ * JSONPath that finds nothing yields the text `null`, an `<EL>` that throws yields "" (logged, not
+ * fatal) while one that yields null/undefined fails the operation (the emulator's toString() on null),
+ * and spliced results are scanned again for tags. "strict" refuses all of these with an error.
+ */
+export type ExpressionMode = "emulator" | "strict";
+
 export interface ExpressionEnv {
   el(source: string): ElValue;
   /** null where there is no JSON document to read (a main request). */
   jp: ((path: string) => JsonPathResult) | null;
+  /** Default "strict". */
+  mode?: ExpressionMode;
 }
 
 export type Evaluated =
@@ -30,6 +41,9 @@ export class ExpressionError extends Error {
 
 type Tag = "EL" | "JP";
 
+/** Rescanned values could make tags forever (emulator mode); no real template comes near this. */
+const MAX_SPLICES = 10_000;
+
 function tagAt(s: string, i: number): { tag: Tag; closing: boolean } | null {
   if (s[i] !== "<") return null;
   const closing = s[i + 1] === "/";
@@ -40,7 +54,9 @@ function tagAt(s: string, i: number): { tag: Tag; closing: boolean } | null {
 }
 
 export function evaluateTemplateString(input: string, env: ExpressionEnv): Evaluated {
+  const emulator = env.mode === "emulator";
   let s = input;
+  let splices = 0;
   const open: { tag: Tag; at: number }[] = [];
   for (let i = 0; i < s.length; i++) {
     const t = tagAt(s, i);
@@ -58,25 +74,42 @@ export function evaluateTemplateString(input: string, env: ExpressionEnv): Evalu
     let result: string | string[] | null;
     if (t.tag === "EL") {
       if (inner.includes("'null'")) return { kind: "stopped", text: s };
-      result = env.el(inner);
+      result = emulator ? emulatedEl(env, inner) : env.el(inner);
       if (Array.isArray(result) && !whole) result = result.join(",");
+    } else if (!env.jp) {
+      if (!emulator) throw new ExpressionError(`<JP>${inner}</JP> has no response to read here`);
+      result = inner;
     } else {
-      if (!env.jp) throw new ExpressionError(`<JP>${inner}</JP> has no response to read here`);
       const r = env.jp(inner);
       if (!r.definite) return { kind: "list", values: r.values.map(jsonValueText) };
       result = r.value === null || r.value === undefined ? null : jsonValueText(r.value);
     }
     if (Array.isArray(result)) return { kind: "list", values: result };
-    if (result === null && whole) return { kind: "value", text: null };
+    if (result === null && whole && !emulator) return { kind: "value", text: null };
     const text = result ?? "null";
+    if (++splices > MAX_SPLICES) throw new ExpressionError(`more than ${MAX_SPLICES} expressions evaluated in one string: spliced values keep producing tags`);
     s = s.slice(0, top.at) + text + s.slice(i + 5);
-    i = top.at + text.length - 1;
+    // The emulator scans the spliced text again (data that looks like a tag is evaluated); strict does not.
+    i = emulator ? top.at - 1 : top.at + text.length - 1;
   }
   if (open.length > 0) {
     const last = open[open.length - 1];
     throw new ExpressionError(`<${last.tag}> at character ${last.at} is never closed`);
   }
   return { kind: "value", text: s };
+}
+
+/** The emulator's `<EL>`: a script error splices "", a null/undefined result fails the operation. */
+function emulatedEl(env: ExpressionEnv, source: string): ElValue {
+  let v: ElValue;
+  try {
+    v = env.el(source);
+  } catch (err) {
+    if (err instanceof ElError) return "";
+    throw err;
+  }
+  if (v === null) throw new ExpressionError(`<EL>${source}</EL> yields null or undefined, which fails the operation in Oracle's emulator (toString() of null)`);
+  return v;
 }
 
 /** Every `<EL>`/`<JP>` body in a string, innermost first, with inner tags replaced by a neutral `0`. */

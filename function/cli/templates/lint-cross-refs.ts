@@ -1,4 +1,5 @@
 import { reporterFor, type Diagnostic } from "./diagnostics";
+import { checkAttributeReads } from "./lint-attribute-reads";
 import { operationKey, type AppTemplates } from "./lint-tree";
 import type { RequestTemplate, SchemaTemplate } from "./template-types";
 
@@ -28,6 +29,7 @@ export function checkApplication(app: string, t: AppTemplates, sink: Diagnostic[
       report("$", `entity folder ${entity} is not a schema template of ${app} (have: ${[...byName.keys()].join(", ")})`);
       continue;
     }
+    if (schema) checkAttributeReads(doc.doc, doc.location, schema, report);
     if (schema && childAttribute) {
       const attr = (schema.attributes ?? []).find((a) => a.name === childAttribute);
       if (!attr) report("$", `child-data folder ${childAttribute} is not an attribute of ${entity}`);

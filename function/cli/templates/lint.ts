@@ -1,4 +1,5 @@
 import { formatDiagnostic, reporterFor, sortDiagnostics, type Diagnostic } from "./diagnostics";
+import { checkBindableText } from "./lint-attribute-reads";
 import { checkApplication } from "./lint-cross-refs";
 import { checkRequest, checkResponse, checkSchema } from "./lint-documents";
 import { loadTemplateTree, operationKey } from "./lint-tree";
@@ -21,9 +22,11 @@ export function lintTemplates(root: string, displayPrefix = ""): LintResult {
   const tree = loadTemplateTree(root, displayPrefix, sink);
   for (const [app, t] of tree.apps) {
     if (t.schema) checkSchema(t.schema.doc, reporterFor(t.schema.file, sink));
-    if (t.test) checkRequest(t.test.doc, reporterFor(t.test.file, sink));
+    for (const r of [...(t.test ? [t.test] : []), ...t.requests]) {
+      checkRequest(r.doc, reporterFor(r.file, sink));
+      checkBindableText(r.doc, reporterFor(r.file, sink));
+    }
     const pagination = new Map(t.requests.map((r) => [operationKey(r.location), r.doc.paginationType]));
-    for (const r of t.requests) checkRequest(r.doc, reporterFor(r.file, sink));
     for (const r of t.responses) checkResponse(r.doc, reporterFor(r.file, sink), pagination.get(operationKey(r.location)));
     checkApplication(app, t, sink);
   }

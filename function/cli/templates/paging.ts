@@ -1,7 +1,7 @@
 import type { ElSandbox } from "./el-sandbox";
 import type { Exchanged, Send } from "./exchange";
 import { describeRequest } from "./exchange";
-import { evaluateTemplateString, type ExpressionEnv } from "./expressions";
+import { evaluateTemplateString, type ExpressionEnv, type ExpressionMode } from "./expressions";
 import { evaluateJsonPath } from "./jsonpath";
 import { renderRequest } from "./request-renderer";
 import type { KeyValue, RequestTemplate } from "./template-types";
@@ -41,6 +41,8 @@ export interface PagingDeps {
   sandbox: ElSandbox;
   pageSize: number;
   maxPages: number;
+  /** How expressions are evaluated (default "strict"). */
+  mode?: ExpressionMode;
 }
 
 export function paginationVariables(type: PaginationType | undefined, pageIndex: number, pageSize: number): Record<string, number> {
@@ -86,7 +88,7 @@ export async function* pageThrough(
     };
     const el = (source: string) => deps.sandbox.evaluate(source, variables);
     const parentDocument = scope.parent?.document;
-    const env: ExpressionEnv = { el, jp: scope.parent ? (p) => evaluateJsonPath(p, parentDocument) : null };
+    const env: ExpressionEnv = { el, jp: scope.parent ? (p) => evaluateJsonPath(p, parentDocument) : null, mode: deps.mode };
     const request = renderRequest(template, env);
     if (!request) return;
     const key = `${request.method} ${request.url}\n${request.body ?? ""}`;
@@ -98,7 +100,7 @@ export async function* pageThrough(
     Object.assign(previous, response.headers);
     const items = itemsTemplate ? selectItems(itemsTemplate, response.document) : undefined;
     let tokenLeft = false;
-    const pageEnv: ExpressionEnv = { el, jp: (p) => evaluateJsonPath(p, response.document) };
+    const pageEnv: ExpressionEnv = { el, jp: (p) => evaluateJsonPath(p, response.document), mode: deps.mode };
     for (const rv of responseValues ?? []) {
       let r;
       try {

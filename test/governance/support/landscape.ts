@@ -3,9 +3,10 @@ import { join } from "node:path";
 import { replyBody, startFunction, type FnReply, type RunningFunction } from "../../support/fdk-harness";
 import { ROOT } from "../../support/paths";
 import { startOciServer, type OciServer } from "../../servers/oci/server";
-import { DEFAULT_ADMIN, DEFAULT_CLIENT, startOrdsServer, type OrdsServer } from "../../servers/ords";
+import { startOrdsServer, type OrdsServer } from "../../servers/ords";
 import { startGraphServer, type GraphServer } from "../../servers/graph/server";
 import { startScimServer, type ScimServer } from "../../servers/scim";
+import { AG_ALIAS, AG_CLIENT, AG_SCHEMA, setUpAgSchema } from "../../support/ag-schema";
 import { startConnectProxy, type ConnectProxy } from "./connect-proxy";
 import { startEntraTokenServer, type EntraTokenServer } from "./entra-token-server";
 
@@ -16,9 +17,11 @@ export const readTemplate = (rel: string): Record<string, unknown> => JSON.parse
 export const CREDS = {
   idcs: { clientCode: "ag-idcs-client", clientSecret: "IdcsSecret-7f3a9c" },
   entra: { clientId: "ag-entra-app", clientSecret: "EntraSecret~4b8d2e" },
-  ords: { clientId: DEFAULT_CLIENT.clientId, clientSecret: DEFAULT_CLIENT.clientSecret },
+  /** The least-privilege schema's own OAuth client (README: never the provisioning function's ADMIN client). */
+  ords: { clientId: AG_CLIENT.clientId, clientSecret: AG_CLIENT.clientSecret },
   basic: { username: "svc-governance", password: "BasicPassw0rd#91" },
-  ordsBasic: { username: DEFAULT_ADMIN.username, password: DEFAULT_ADMIN.password },
+  /** A DBA who prefers a database password gives the AG schema one (ALTER USER … IDENTIFIED BY). */
+  ordsBasic: { username: AG_SCHEMA, password: "AgSchemaPassw0rd#7" },
 } as const;
 
 export const SECRET = {
@@ -57,6 +60,9 @@ export async function startLandscape(o: { scimTokenTtlSeconds?: number } = {}): 
     tokenTtlSeconds: o.scimTokenTtlSeconds,
   });
   const ords = await startOrdsServer();
+  // The adb systems use Access Governance's least-privilege schema, set up as the README says.
+  await setUpAgSchema(ords);
+  ords.db.ddlAlterUser(AG_SCHEMA, [{ k: "password", password: CREDS.ordsBasic.password }]);
   const entra = await startEntraTokenServer({ tenant: TENANT, ...CREDS.entra });
   const graph = await startGraphServer({ token: (t) => entra.issued.includes(t) });
   const proxy = await startConnectProxy();
@@ -71,8 +77,8 @@ export async function startLandscape(o: { scimTokenTtlSeconds?: number } = {}): 
       host: graph.host,
       auth: { type: "entra", secret: SECRET.entra, tokenHost: entra.host, tokenPath: `/${TENANT}/oauth2/v2.0/token`, proxy: proxy.url },
     },
-    { name: "AutonomousDB", application: "adb", scheme: "http", host: ordsHost, basePath: "/ords/admin", auth: { type: "ords", secret: SECRET.ords } },
-    { name: "AutonomousDBBasic", application: "adb", scheme: "http", host: ordsHost, basePath: "/ords/admin", auth: { type: "basic", secret: SECRET.ordsBasic } },
+    { name: "AutonomousDB", application: "adb", scheme: "http", host: ordsHost, basePath: `/ords/${AG_ALIAS}`, auth: { type: "ords", secret: SECRET.ords } },
+    { name: "AutonomousDBBasic", application: "adb", scheme: "http", host: ordsHost, basePath: `/ords/${AG_ALIAS}`, auth: { type: "basic", secret: SECRET.ordsBasic } },
     { name: "DomainWithBasic", application: "idcs", scheme: "https", host: "idcs-basic.example.test", auth: { type: "basic", secret: SECRET.basic } },
     { name: "NoSuchSecret", application: "idcs", host: "idcs-x.example.test", auth: { type: "basic", secret: SECRET.missing } },
   ];

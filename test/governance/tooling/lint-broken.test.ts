@@ -9,6 +9,13 @@ const RES = `response/applications/${APP}/DatabaseUser/SEARCH_TEMPLATE.json`;
 const SCHEMA = `schema/applications/${APP}/TEMPLATE.json`;
 const TEST = `test/applications/${APP}/TEMPLATE.json`;
 const CHILD_REQ = `request/applications/${APP}/DatabaseUser/roles/ADD_CHILD_DATA_TEMPLATE.json`;
+const OP_REQ = (op: string) => `request/applications/${APP}/DatabaseUser/${op}_TEMPLATE.json`;
+
+/** A write request for the fixture's REST endpoint whose JSON body is `body`. */
+function writeRequest(t: ScratchTree, op: string, body: Json): void {
+  const method = op === "DELETE" ? "DELETE" : op === "CREATE" ? "POST" : "PATCH";
+  t.write(OP_REQ(op), JSON.stringify({ id: op.toLowerCase(), method, uri: { scheme: "<<SCHEME>>", host: "<<HOST>>", path: "/users" }, headers: [{ name: "Authorization", value: "<<CREDENTIALS>>" }], body: { type: "text", textBody: body } }));
+}
 
 interface Case {
   name: string;
@@ -70,6 +77,15 @@ const cases: Case[] = [
   { name: "no test template", breakIt: (t) => t.remove(`test/applications/${APP}`), file: SCHEMA, path: "$", message: "application ordspages has no test template" },
   { name: "response without request", breakIt: (t) => t.remove(REQ), file: RES, path: "$", message: "no request template for this response" },
   { name: "SEARCH without response", breakIt: (t) => t.remove(RES), file: REQ, path: "$", message: "SEARCH has no response template" },
+  // Attribute reads against the schema's usage for the operation
+  { name: "a READ-only attribute read in a write operation", breakIt: (t) => t.edit(CHILD_REQ, (j: Json) => void (j.body.textBody.status = "<EL>attributes.get('accountStatus').get(0)</EL>")), file: CHILD_REQ, path: "$.body.textBody.status", message: "reads accountStatus, which DatabaseUser declares without PROVISION usage (READ): Access Governance does not send it for ADD_CHILD_DATA" },
+  { name: "a READ-only attribute read in UPDATE", breakIt: (t) => writeRequest(t, "UPDATE", { id: "<EL>attributes.get('uid').get(0)</EL>", name: "<EL>attributes.get('name').get(0)</EL>" }), file: OP_REQ("UPDATE"), path: "$.body.textBody.name", message: "reads name, which DatabaseUser declares without PROVISION usage (READ): Access Governance does not send it for UPDATE" },
+  { name: "an attribute the schema does not declare", breakIt: (t) => t.edit(CHILD_REQ, (j: Json) => void (j.body.textBody.nick = "<EL>attributes.get('nickname').get(0)</EL>")), file: CHILD_REQ, path: "$.body.textBody.nick", message: "reads attribute nickname, which DatabaseUser does not declare" },
+  { name: "an attribute read in SEARCH", breakIt: (t) => t.edit(REQ, (j: Json) => void (j.body.textBody.binds = [{ name: "u", value: "<EL>attributes.get('uid').get(0)</EL>" }])), file: REQ, path: "$.body.textBody.binds[0].value", message: "reads attribute uid, but Access Governance sends no attributes for SEARCH" },
+  { name: "uid read in CREATE", breakIt: (t) => writeRequest(t, "CREATE", { id: "<EL>attributes.get('uid').get(0)</EL>", password: "<EL>attributes.get('password').get(0)</EL>" }), file: OP_REQ("CREATE"), path: "$.body.textBody.id", message: "reads uid in CREATE: the account has no uid until the target assigns one" },
+  // Values spliced into query text where the target binds them
+  { name: "a parent value spliced into statementText", breakIt: (t) => t.edit(REQ, (j: Json) => void (j.subRequests[0].body.textBody.statementText = "SELECT GRANTED_ROLE FROM DBA_ROLE_PRIVS WHERE GRANTEE = '<JP>$.items[0].resultSet.items[<EL>parentCurrentIndex</EL>].username</JP>'")), file: REQ, path: "$.subRequests[0].body.textBody.statementText", message: "an expression spliced into statementText: the connector does not escape it, so a quote in the value rewrites the SQL; use a bind variable" },
+  { name: "an attribute spliced into the test template's statementText", breakIt: (t) => t.edit(TEST, (j: Json) => void (j.body = { type: "text", textBody: { statementText: "SELECT 1 FROM DUAL WHERE 'x' = '<EL>'x'</EL>'" } })), file: TEST, path: "$.body.textBody.statementText", message: "an expression spliced into statementText" },
   { name: "an EL the connector never runs", breakIt: (t) => t.edit(RES, (j: Json) => void (j.attributes[2].value = "<EL>'null' == 'x'</EL>")), file: RES, path: "$.attributes[2].value", message: "an <EL> containing 'null' is never run", severity: "warning" },
   { name: "values that ignore currentIndex", breakIt: (t) => t.edit(RES, (j: Json) => void (j.attributes[2].value = "<JP>$.items[0].resultSet.items[0].account_status</JP>")), file: RES, path: "$.attributes[2].value", message: "every record would get the first item's value", severity: "warning" },
 ];
@@ -121,6 +137,11 @@ describe("conventions of Oracle's reference and seed are accepted", () => {
     { name: "a LOOKUP class without attributes", change: (t) => t.edit(SCHEMA, (j: Json) => void j.schemaTemplates.push({ type: "LOOKUP", name: "countries", displayName: "Countries" })) },
     { name: "a relationship without relatedBy", change: (t) => t.edit(SCHEMA, (j: Json) => void delete j.schemaTemplates[0].attributes[4].relationship.relatedBy) },
     { name: "nature inside relationshipProperties", change: (t) => t.edit(SCHEMA, (j: Json) => void (j.schemaTemplates[0].attributes[4].relationship.relationshipProperties = [{ name: "uid", dataType: "TEXT", nature: ["REQUIRED"] }])) },
+    { name: "PROVISION attributes in CREATE", change: (t) => writeRequest(t, "CREATE", { password: "<EL>attributes.get('password').get(0)</EL>", roles: "<EL>attributes.get('roles').get('uid').get(0)</EL>" }) },
+    { name: "the uid of an existing account in UPDATE, DELETE, ENABLE and DISABLE", change: (t) => ["UPDATE", "DELETE", "ENABLE", "DISABLE"].forEach((op) => writeRequest(t, op, { id: "<EL>attributes.get('uid').get(0)</EL>" })) },
+    { name: "the child attribute and uid in ADD_CHILD_DATA (the fixture as it is)", change: () => undefined },
+    { name: "a value in binds, not in statementText", change: (t) => t.edit(REQ, (j: Json) => void (j.subRequests[0].body.textBody.binds[0].value = "<JP>$.items[0].resultSet.items[<EL>parentCurrentIndex</EL>].username</JP>")) },
+    { name: "a parent value inside a SCIM filter string of a .search body (no binding exists there)", change: (t) => t.edit(REQ, (j: Json) => void (j.subRequests[0].body.textBody.filter = "members.value eq \"<JP>$.items[0].resultSet.items[<EL>parentCurrentIndex</EL>].username</JP>\"")) },
   ];
   it.each(accepted)("$name", ({ change }) => {
     const tree = scratchCopy();

@@ -1,19 +1,21 @@
-import { CREATE_REGISTRY_TABLE } from "../../../function/src/registry/table";
 import { MASK, runPreview, type PreviewOptions } from "../../../function/cli/templates/preview";
 import { parseTargetUrl } from "../../../function/cli/templates/preview-target";
 import { DEFAULT_ADMIN, startOrdsServer, type OrdsServer } from "../../servers/ords";
-import { one } from "../../servers/ords/test-client";
+import { basicAuth, one } from "../../servers/ords/test-client";
+import { AG_ALIAS, AG_CLIENT, setUpAgSchema } from "../../support/ag-schema";
 import { basic, FIXTURE_TEMPLATES, REAL_TEMPLATES, runCli, scratchCopy } from "./helpers";
 
 /**
  * ORDS REST-enabled SQL: the shipped adb templates (OFFSET, offset/limit in the JSON body) and the fixture
- * ordspages set (PAGE_INCREMENT), against the loopback ORDS server with Basic auth and a /ords/admin base path.
+ * ordspages set (PAGE_INCREMENT), against the loopback ORDS server: the adb set through Access Governance's
+ * least-privilege schema (its own alias and OAuth client), the fixture set as ADMIN with Basic auth.
  */
 
 const ACCOUNTS = ["ALICE", "BOB", "CAROL", "DAVE"];
 
 describe("templates:preview against ORDS REST-enabled SQL", () => {
   let ords: OrdsServer;
+  let agBearer = "";
   const auth = basic(DEFAULT_ADMIN.username, DEFAULT_ADMIN.password);
   beforeAll(async () => {
     ords = await startOrdsServer({
@@ -27,7 +29,13 @@ describe("templates:preview against ORDS REST-enabled SQL", () => {
         db.grant("BOB", "APP_WRITE");
       },
     });
-    expect((await one(ords, CREATE_REGISTRY_TABLE)).errorCode).toBeUndefined();
+    await setUpAgSchema(ords);
+    const t = await fetch(`${ords.urlFor(AG_ALIAS)}/oauth/token`, {
+      method: "POST",
+      headers: { Authorization: basicAuth(AG_CLIENT.clientId, AG_CLIENT.clientSecret), "Content-Type": "application/x-www-form-urlencoded" },
+      body: "grant_type=client_credentials",
+    });
+    agBearer = `Bearer ${((await t.json()) as { access_token: string }).access_token}`;
     for (const [i, name] of ACCOUNTS.entries()) {
       const item = await one(ords, {
         statementText: "INSERT INTO IAM_ADB_SYNC_ACCOUNTS (DB_USERNAME, IAM_USER_ID, IAM_USER_NAME, AUTH_MODE, STATUS) VALUES (:u, :id, :n, 'IAM', 'OPEN')",
@@ -48,10 +56,16 @@ describe("templates:preview against ORDS REST-enabled SQL", () => {
     target: parseTargetUrl(ords.url),
     authorization: auth,
   });
+  /** The adb set as Access Governance runs it: the AG schema's alias and bearer token. */
+  const adb = (): Pick<PreviewOptions, "target" | "authorization" | "templatesRoot"> => ({
+    templatesRoot: REAL_TEMPLATES,
+    target: parseTargetUrl(ords.urlFor(AG_ALIAS)),
+    authorization: agBearer,
+  });
   const roleNames = (v: unknown) => (v as { uid: string[] }[]).map((r) => r.uid[0]);
 
   it("adb DatabaseAccount SEARCH: OFFSET paging in the SQL body, roles from a bound sub-query per account", async () => {
-    const result = await runPreview({ ...base(), app: "adb", entity: "DatabaseAccount", operation: "SEARCH", pageSize: 3 });
+    const result = await runPreview({ ...adb(), app: "adb", entity: "DatabaseAccount", operation: "SEARCH", pageSize: 3 });
     expect(result.records.map((r) => r.uid[0])).toEqual(ACCOUNTS);
     expect(result.records[1]).toMatchObject({ iamUserName: ["bob@example.com"], authMode: ["IAM"], accountStatus: ["OPEN"] });
     expect(roleNames(result.records[1].roles)).toEqual(["APP_READ", "APP_WRITE"]);
@@ -62,19 +76,20 @@ describe("templates:preview against ORDS REST-enabled SQL", () => {
   });
 
   it("adb DatabaseAccount GET: one record from the whole body (no items path), empty when nothing matched", async () => {
-    const result = await runPreview({ ...base(), app: "adb", entity: "DatabaseAccount", operation: "GET", id: "CAROL" });
+    const result = await runPreview({ ...adb(), app: "adb", entity: "DatabaseAccount", operation: "GET", id: "CAROL" });
     expect(result.records).toEqual([expect.objectContaining({ uid: ["CAROL"], iamUserId: ["ocid1.user.oc1..user2"] })]);
     expect(roleNames(result.records[0].roles)).toEqual(["APP_READ"]);
-    const missing = await runPreview({ ...base(), app: "adb", entity: "DatabaseAccount", operation: "GET", id: "ERIN" });
+    const missing = await runPreview({ ...adb(), app: "adb", entity: "DatabaseAccount", operation: "GET", id: "ERIN" });
     expect(missing.records).toEqual([expect.objectContaining({ uid: [], name: [] })]);
   });
 
   it("PAGE_INCREMENT (fixture set): currentPage 1, 2, … until an empty page", async () => {
     const result = await runPreview({ ...base(), templatesRoot: FIXTURE_TEMPLATES, app: "ordspages", entity: "DatabaseUser", operation: "SEARCH", pageSize: 2 });
-    expect(result.records.map((r) => r.uid[0])).toEqual(["ADMIN", ...ACCOUNTS, "ERIN"]);
+    expect(result.records.map((r) => r.uid[0])).toEqual(["ADMIN", ...ACCOUNTS, "ERIN", "IAM_ADB_SYNC_AG"]);
     expect(roleNames(result.records.find((r) => r.uid[0] === "BOB")?.roles)).toEqual(["APP_READ", "APP_WRITE"]);
-    expect(result.pages).toBe(4);
-    expect(ords.stats.sqlRequests).toBe(4 + 6);
+    // 7 users in pages of 2: four full or partial pages, then an empty one; a role query per user.
+    expect(result.pages).toBe(5);
+    expect(ords.stats.sqlRequests).toBe(5 + 7);
   });
 
   it("masks SENSITIVE attributes in what it prints", async () => {

@@ -109,7 +109,7 @@ describe("ORDS server: sessions, locks and SQL*Plus script control", () => {
     expect([ok.statementType, ok.errorCode, ok.response]).toEqual(["plsql", undefined, ["\nPL/SQL procedure successfully completed.\n\n"]]);
     expect(server.db.rolesOf("JDOE")).toEqual([]);
 
-    const unsupported = await one(server, "DECLARE v NUMBER; BEGIN NULL; END;\n/");
+    const unsupported = await one(server, "BEGIN LOOP NULL; END LOOP; END;\n/");
     expect(unsupported.errorCode).toBe(6550);
   });
 

@@ -23,7 +23,13 @@
  * - Auth failures answer 401 with ORDS' problem+json body ({code,title,message,type,instance}); the token
  *   endpoint answers RFC 6749 bodies ({"error":"invalid_client"} 401, {"error":"unsupported_grant_type"} 400).
  * - Basic auth is accepted for the schema's own database user only (the admin option), checked against the
- *   live dictionary: ALTER USER ADMIN ACCOUNT LOCK locks the service out, as on a real database.
+ *   live dictionary: ALTER USER ADMIN ACCOUNT LOCK locks the service out, as on a real database. A schema
+ *   created NO AUTHENTICATION has no password, so only its OAuth clients reach it.
+ * - Every REST-enabled schema has its own alias (ORDS.ENABLE_SCHEMA / ORDS_ADMIN.ENABLE_SCHEMA, BASE_PATH)
+ *   and its own OAuth clients (`registerClient`, what ORDS_SECURITY_ADMIN.REGISTER_CLIENT plus GRANT_CLIENT_ROLE
+ *   'SQL Developer' set up): a token is valid only on its schema's alias, and `/_/sql` runs as that schema
+ *   with that schema's privileges (object grants, synonyms, definer's-rights views; engine/access.ts).
+ *   A schema without CREATE SESSION answers 401 (ORA-01045 at connect).
  * - errorLine/errorColumn are relative to the statement (line 1 = its first line).
  * - PL/SQL blocks are cut like SQLcl (end at `/` on its own line).
  * - A statement that does not parse gets a statementType from its first word; "other" when unknown.
@@ -80,6 +86,10 @@ export interface OrdsStats {
 export interface OrdsServer {
   /** e.g. http://127.0.0.1:PORT/ords/admin — what ORDS_URL config holds. */
   url: string;
+  /** The base URL of another REST-enabled schema's alias, e.g. urlFor("iam_adb_sync_ag"). */
+  urlFor(alias: string): string;
+  /** Registers an OAuth client for a schema (default roles: SQL Developer), as a DBA does once. */
+  registerClient(client: OAuthClient): void;
   db: OrdsDatabase;
   stats: OrdsStats;
   faults: FaultInjector;
@@ -105,9 +115,10 @@ export async function startOrdsServer(opts: OrdsServerOptions = {}): Promise<Ord
   const admin = opts.admin ?? DEFAULT_ADMIN;
   const schema = admin.username.toUpperCase();
   const db = createDatabase(schema, admin.password);
+  db.enableRest(schema, true, alias);
   opts.seed?.(db);
   const views = dictionaryViews(db);
-  const issuer = new TokenIssuer(opts.clients ?? [DEFAULT_CLIENT], opts.tokenLifetimeSeconds ?? 3600);
+  const issuer = new TokenIssuer(opts.clients ?? [DEFAULT_CLIENT], opts.tokenLifetimeSeconds ?? 3600, schema);
   const faults = new FaultInjector();
   const stats: OrdsStats = {
     tokenRequests: 0,
@@ -123,7 +134,8 @@ export async function startOrdsServer(opts: OrdsServerOptions = {}): Promise<Ord
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     const m = /^\/ords\/([^/]+)\/(.*)$/.exec(path);
-    if (!m || m[1] !== alias) return sendOrdsError(res, 404, "The request could not be mapped to any database");
+    const restSchema = m ? db.restSchema(m[1]) : undefined;
+    if (!m || restSchema === undefined) return sendOrdsError(res, 404, "The request could not be mapped to any database");
     const endpoint = m[2] === "oauth/token" ? "token" : m[2] === "_/sql" ? "sql" : undefined;
     if (!endpoint) return sendOrdsError(res, 404);
     if (endpoint === "token") stats.tokenRequests++;
@@ -134,11 +146,11 @@ export async function startOrdsServer(opts: OrdsServerOptions = {}): Promise<Ord
     if (req.method !== "POST") return sendOrdsError(res, 405, `${req.method} is not supported here; use POST`, { Allow: "POST" });
     const body = await readBody(req);
     if (body === undefined) return sendOrdsError(res, 413, `request body exceeds ${MAX_BODY_BYTES} bytes`);
-    if (endpoint === "token") return token(req, res, body);
-    return sql(req, res, body, fault);
+    if (endpoint === "token") return token(req, res, body, restSchema);
+    return sql(req, res, body, fault, restSchema);
   };
 
-  const token = (req: IncomingMessage, res: ServerResponse, body: string): void => {
+  const token = (req: IncomingMessage, res: ServerResponse, body: string, restSchema: string): void => {
     const basic = parseBasic(req.headers.authorization);
     if (!basic) return sendOAuthError(res, 401, "invalid_client", "client authentication with HTTP Basic is required");
     if (mediaType(req) !== "application/x-www-form-urlencoded") {
@@ -147,19 +159,19 @@ export async function startOrdsServer(opts: OrdsServerOptions = {}): Promise<Ord
     const grant = new URLSearchParams(body).get("grant_type");
     if (grant === null) return sendOAuthError(res, 400, "invalid_request", "grant_type is missing");
     if (grant !== "client_credentials") return sendOAuthError(res, 400, "unsupported_grant_type", "only client_credentials is supported");
-    const issued = issuer.issue(basic.user, basic.password);
+    const issued = issuer.issue(basic.user, basic.password, restSchema);
     if (!issued) return sendOAuthError(res, 401, "invalid_client", "unknown client or wrong secret");
     sendJson(res, 200, issued, { "Cache-Control": "no-store" });
   };
 
-  const sql = async (req: IncomingMessage, res: ServerResponse, body: string, fault: Fault | undefined): Promise<void> => {
-    if (!authorised(req.headers.authorization)) return sendOrdsError(res, 401);
+  const sql = async (req: IncomingMessage, res: ServerResponse, body: string, fault: Fault | undefined, restSchema: string): Promise<void> => {
+    if (!authorised(req.headers.authorization, restSchema)) return sendOrdsError(res, 401);
     const parsed = parseSqlRequest(mediaType(req), body);
     if (typeof parsed === "string") return sendOrdsError(res, 400, parsed);
     const session = new Session();
     let items: ResponseItem[];
     try {
-      items = await runScript(parsed, { db, views, session, pauseMs: opts.statementPauseMs });
+      items = await runScript(parsed, { db, views, session, user: restSchema, pauseMs: opts.statementPauseMs });
     } catch (e) {
       session.rollback();
       throw e;
@@ -170,11 +182,13 @@ export async function startOrdsServer(opts: OrdsServerOptions = {}): Promise<Ord
     sendJson(res, 200, { env: { defaultTimeZone: "UTC" }, items });
   };
 
-  const authorised = (header: string | undefined): boolean => {
-    if (header?.startsWith("Bearer ")) return issuer.isValid(header.slice(7).trim());
+  const authorised = (header: string | undefined, restSchema: string): boolean => {
+    // ORDS connects as the schema: a locked account or one without CREATE SESSION cannot log on.
+    if (db.user(restSchema)?.accountStatus !== "OPEN" || !db.hasSysPrivilege(restSchema, "CREATE SESSION")) return false;
+    if (header?.startsWith("Bearer ")) return issuer.isValid(header.slice(7).trim(), restSchema);
     const basic = parseBasic(header);
-    if (!basic || basic.user.toUpperCase() !== schema) return false;
-    return db.checkPassword(schema, basic.password) && db.user(schema)?.accountStatus === "OPEN";
+    if (!basic || basic.user.toUpperCase() !== restSchema) return false;
+    return db.checkPassword(restSchema, basic.password);
   };
 
   const server: Server = createServer((req, res) => {
@@ -192,6 +206,8 @@ export async function startOrdsServer(opts: OrdsServerOptions = {}): Promise<Ord
 
   return {
     url: `http://127.0.0.1:${port}/ords/${alias}`,
+    urlFor: (a) => `http://127.0.0.1:${port}/ords/${a}`,
+    registerClient: (c) => issuer.register(c),
     db,
     stats,
     faults,

@@ -3,11 +3,12 @@ import type { ColumnDef, ConstraintDef, PrivilegeRef, UserOption } from "../sql/
 import { OraError } from "../sql/ora-error";
 import { ADMIN_GRANTS, DEFAULT_ROLES, ORACLE_MAINTAINED_USERS, PROFILES, SYSTEM_PRIVILEGES, TABLESPACES } from "./catalog";
 import type { Row } from "./eval";
+import { SchemaObjects } from "./objects";
 import type { Session } from "./session";
 import { Table, type Constraint, type RowlessContext } from "./table";
 
 export type AccountStatus = "OPEN" | "LOCKED" | "EXPIRED" | "EXPIRED & LOCKED";
-export type AuthenticationType = "GLOBAL" | "PASSWORD";
+export type AuthenticationType = "GLOBAL" | "PASSWORD" | "NONE";
 
 /** A database user as DBA_USERS shows it. */
 export interface OrdsUser {
@@ -81,6 +82,10 @@ export class OrdsDatabase {
   private adminPrivileges = true;
   /** user → open sessions (seeded by tests: DROP USER then fails with ORA-01940). */
   private readonly sessions = new Map<string, number>();
+  /** Views, synonyms and object privileges. */
+  readonly objects = new SchemaObjects();
+  /** ORDS_METADATA: REST-enabled schemas by URL mapping pattern (the alias in /ords/<alias>/). */
+  private readonly restAliases = new Map<string, string>();
 
   constructor(
     /** The REST-enabled schema: owner of tables created through the service. */
@@ -92,6 +97,52 @@ export class OrdsDatabase {
     for (const r of DEFAULT_ROLES) this.grant(r.name, ...r.grants);
     this.createUser(schema, { password: adminPassword });
     this.grant(schema, ...ADMIN_GRANTS);
+  }
+
+  /** The REST-enabled administrator schema (ADB's ADMIN): implicit access to every object. */
+  isAdmin(user: string): boolean {
+    return user === this.schema;
+  }
+
+  /** The user, PUBLIC and every role the user holds, transitively: whoever a grant may name. */
+  granteesOf(user: string): Set<string> {
+    const out = new Set([user, "PUBLIC"]);
+    const walk = (g: string) => {
+      for (const r of this.roleGrants.get(g)?.keys() ?? []) {
+        if (out.has(r)) continue;
+        out.add(r);
+        walk(r);
+      }
+    };
+    walk(user);
+    return out;
+  }
+
+  /** A system privilege held directly or through roles (the administrator holds all of them). */
+  hasSysPrivilege(user: string, privilege: string): boolean {
+    if (this.isAdmin(user)) return true;
+    return [...this.granteesOf(user)].some((g) => this.sysPrivGrants.get(g)?.has(privilege));
+  }
+
+  // ---- ORDS metadata: REST-enabled schemas -----------------------------------------------------------
+
+  /** ORDS.ENABLE_SCHEMA: (re)maps `alias` to the schema; running it again with the same values changes nothing. */
+  enableRest(schema: string, enabled: boolean, alias: string): void {
+    if (!this.usersByName.has(schema)) throw new OraError(1918, [schema]);
+    const holder = this.restAliases.get(alias);
+    if (holder !== undefined && holder !== schema) throw new OraError(20000, [`ORDS: the URL mapping pattern '${alias}' is already used by another schema`]);
+    for (const [a, s] of [...this.restAliases]) if (s === schema) this.restAliases.delete(a);
+    if (enabled) this.restAliases.set(alias, schema);
+  }
+
+  /** The schema REST-enabled under `alias`, if any. */
+  restSchema(alias: string): string | undefined {
+    return this.restAliases.get(alias);
+  }
+
+  /** Alias of a REST-enabled schema. */
+  restAlias(schema: string): string | undefined {
+    return [...this.restAliases].find(([, s]) => s === schema)?.[0];
   }
 
   // ---- read access for assertions --------------------------------------------------------------------
@@ -268,6 +319,10 @@ export class OrdsDatabase {
           next.passwordHash = null;
           break;
         }
+        case "noAuth":
+          next.passwordHash = null;
+          next.externalName = null;
+          break;
         case "expire":
           next.expired = true;
           break;
@@ -303,6 +358,9 @@ export class OrdsDatabase {
     if (!cascade && (this.objectsByOwner.get(name)?.size ?? 0) > 0) throw new OraError(1922, [name]);
     this.usersByName.delete(name);
     if (rec.externalName !== null) this.externalNames.delete(rec.externalName);
+    this.objects.dropOwner(name);
+    this.objects.dropGrantee(name);
+    for (const [a, s] of [...this.restAliases]) if (s === name) this.restAliases.delete(a);
     this.objectsByOwner.delete(name);
     this.tablesByOwner.delete(name);
     this.roleGrants.delete(name);
@@ -332,6 +390,7 @@ export class OrdsDatabase {
     this.rolesByName.delete(name);
     this.roleGrants.delete(name);
     this.sysPrivGrants.delete(name);
+    this.objects.dropGrantee(name);
     for (const granted of this.roleGrants.values()) granted.delete(name);
   }
 
@@ -460,7 +519,23 @@ export class OrdsDatabase {
       throw new OraError(942);
     }
     this.tablesByOwner.get(owner)?.delete(name);
+    this.removeObject(owner, name);
+  }
+
+  /** The type of owner.name in the schema's namespace (TABLE, VIEW, SYNONYM, …), if it exists. */
+  objectType(owner: string, name: string): string | undefined {
+    return this.objectsByOwner.get(owner)?.get(name)?.type;
+  }
+
+  /** Registers a view or synonym in the namespace (DBA_OBJECTS); an existing entry keeps its id. */
+  putObject(owner: string, name: string, type: string): void {
+    if (!this.usersByName.has(owner) && owner !== "PUBLIC") throw new OraError(1918, [owner]);
+    if (!this.objectsByOwner.get(owner)?.has(name)) this.registerObject(owner, name, type);
+  }
+
+  removeObject(owner: string, name: string): void {
     this.objectsByOwner.get(owner)?.delete(name);
+    this.objects.remove(owner, name);
   }
 
   private registerObject(owner: string, name: string, type: string): void {
@@ -476,7 +551,7 @@ function toUser(u: UserRecord): OrdsUser {
     username: u.username,
     userId: u.userId,
     accountStatus: status,
-    authenticationType: u.externalName !== null ? "GLOBAL" : "PASSWORD",
+    authenticationType: u.externalName !== null ? "GLOBAL" : u.passwordHash !== null ? "PASSWORD" : "NONE",
     externalName: u.externalName,
     oracleMaintained: u.oracleMaintained,
     defaultTablespace: u.defaultTablespace,

@@ -58,6 +58,11 @@ export function dictionaryViews(db: OrdsDatabase): Map<string, Relation> {
     () => flatIter(db.tablesOf(db.schema), (t) => t.constraints.flatMap((c) => c.columns.map((name, i) => ({
       OWNER: t.owner, CONSTRAINT_NAME: c.name, TABLE_NAME: t.name, COLUMN_NAME: name, POSITION: c.kind === "check" ? null : i + 1,
     }))))),
+    view("DBA_TAB_PRIVS", [col("GRANTEE", "VARCHAR2", 128), col("OWNER", "VARCHAR2", 128), col("TABLE_NAME", "VARCHAR2", 128), col("GRANTOR", "VARCHAR2", 128),
+      col("PRIVILEGE", "VARCHAR2", 40), col("GRANTABLE", "VARCHAR2", 3)],
+    () => mapIter(db.objects.allGrants(), (g) => ({ GRANTEE: g.grantee, OWNER: g.owner, TABLE_NAME: g.object, GRANTOR: g.grantor, PRIVILEGE: g.privilege, GRANTABLE: g.grantable ? "YES" : "NO" }))),
+    view("DBA_SYNONYMS", [col("OWNER", "VARCHAR2", 128), col("SYNONYM_NAME", "VARCHAR2", 128), col("TABLE_OWNER", "VARCHAR2", 128), col("TABLE_NAME", "VARCHAR2", 128)],
+    () => mapIter(db.objects.allSynonyms(), (s) => ({ OWNER: s.owner, SYNONYM_NAME: s.name, TABLE_OWNER: s.target.owner, TABLE_NAME: s.target.name }))),
     view("DUAL", [col("DUMMY", "VARCHAR2", 1)], () => [{ DUMMY: "X" }]),
   ];
   return new Map(views.map((v) => [v.name, v]));

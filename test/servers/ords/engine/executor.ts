@@ -1,19 +1,27 @@
 import type { Cond, ObjectName, Statement, Value } from "../sql/ast";
 import { OraError } from "../sql/ora-error";
-import type { OrdsDatabase } from "./database";
+import { lookup, queryEnvAs, requirePrivilege, requireSys, type AccessEnv, type Need } from "./access";
+import { defineObject, dropObject, grantObject, revokeObject } from "./ddl-objects";
 import { evalCond, evalExpr, type EvalContext, type Row } from "./eval";
 import { candidates, checkColumns, checkCondColumns, runSelect, subqueryRunner, type QueryEnv, type QueryResult } from "./query";
-import type { Relation } from "./relation";
 import { LockWait, type Session } from "./session";
 import { Table } from "./table";
 
-export interface ExecEnv {
-  db: OrdsDatabase;
-  views: ReadonlyMap<string, Relation>;
-  binds: ReadonlyMap<string, Value>;
-  now: Date;
-  session: Session;
+export interface ExecEnv extends AccessEnv {
+  /** The session's user: the REST-enabled schema the request runs as. */
+  user: string;
 }
+
+/** System privilege each user/role statement needs from someone who is not the administrator. */
+const ADMIN_DDL: Partial<Record<Statement["kind"], string[]>> = {
+  createUser: ["CREATE USER"],
+  alterUser: ["ALTER USER"],
+  dropUser: ["DROP USER"],
+  createRole: ["CREATE ROLE"],
+  dropRole: ["DROP ANY ROLE"],
+  grant: ["GRANT ANY ROLE", "GRANT ANY PRIVILEGE"],
+  revoke: ["GRANT ANY ROLE", "GRANT ANY PRIVILEGE"],
+};
 
 export interface Outcome {
   /** SQL*Plus feedback, e.g. "User created." */
@@ -25,7 +33,9 @@ export interface Outcome {
 
 /** Executes one parsed statement; an OraError leaves the database unchanged. */
 export function execute(s: Statement, env: ExecEnv): Outcome {
-  const { db } = env;
+  const { db, user } = env;
+  const needs = ADMIN_DDL[s.kind];
+  if (needs && !needs.some((p) => db.hasSysPrivilege(user, p))) throw new OraError(1031);
   switch (s.kind) {
     case "createUser":
       db.ddlCreateUser(s.name, s.options, s.ifNotExists);
@@ -48,17 +58,43 @@ export function execute(s: Statement, env: ExecEnv): Outcome {
     case "revoke":
       db.ddlRevoke(s.privileges, s.grantees);
       return done("Revoke succeeded.");
-    case "createTable":
-      db.ddlCreateTable(s.table.owner ?? db.schema, s.table.name, s.columns, s.constraints, s.ifNotExists);
+    case "createTable": {
+      const owner = s.table.owner ?? user;
+      requireSys(env, owner, "CREATE TABLE", "CREATE ANY TABLE");
+      db.ddlCreateTable(owner, s.table.name, s.columns, s.constraints, s.ifNotExists);
       return done("Table created.");
-    case "alterTableAdd":
-      db.ddlAlterTableAdd(s.table.owner ?? db.schema, s.table.name, s.columns, s.constraints, rowlessContext(env), env.session);
+    }
+    case "alterTableAdd": {
+      // Altering one's own table takes no privilege; another schema's takes ALTER ANY TABLE.
+      const owner = s.table.owner ?? user;
+      if (owner !== user) requireSys(env, owner, "ALTER ANY TABLE", "ALTER ANY TABLE");
+      db.ddlAlterTableAdd(owner, s.table.name, s.columns, s.constraints, rowlessContext(env), env.session);
       return done("Table altered.");
-    case "dropTable":
-      db.ddlDropTable(s.table.owner ?? db.schema, s.table.name, s.ifExists);
+    }
+    case "dropTable": {
+      const owner = s.table.owner ?? user;
+      if (owner !== user && !db.hasSysPrivilege(user, "DROP ANY TABLE")) {
+        if (s.ifExists && !db.table(s.table.name, owner)) return done("Table dropped.");
+        requirePrivilege(lookup(s.table, user, env), user, "DELETE", db);
+        throw new OraError(1031);
+      }
+      db.ddlDropTable(owner, s.table.name, s.ifExists);
       return done("Table dropped.");
+    }
+    case "createView":
+    case "createSynonym":
+      return done(defineObject(s, env));
+    case "dropView":
+    case "dropSynonym":
+      return done(dropObject(s, env));
+    case "grantObject":
+      grantObject(s, env);
+      return done("Grant succeeded.");
+    case "revokeObject":
+      revokeObject(s, env);
+      return done("Revoke succeeded.");
     case "insert": {
-      const t = writableTable(s.table, env);
+      const t = writableTable(s.table, env, "INSERT");
       const cols = s.columns ?? t.columns.map((c) => c.name);
       if (s.values.length < cols.length) throw new OraError(947);
       if (s.values.length > cols.length) throw new OraError(913);
@@ -73,7 +109,7 @@ export function execute(s: Statement, env: ExecEnv): Outcome {
       return rows(1, "created");
     }
     case "update": {
-      const t = writableTable(s.table, env);
+      const t = writableTable(s.table, env, "UPDATE");
       const known = new Set(t.columns.map((c) => c.name));
       for (const set of s.sets) {
         if (!known.has(set.column)) throw new OraError(904, [set.column]);
@@ -86,7 +122,7 @@ export function execute(s: Statement, env: ExecEnv): Outcome {
       return rows(n, "updated");
     }
     case "delete": {
-      const t = writableTable(s.table, env);
+      const t = writableTable(s.table, env, "DELETE");
       if (s.where) checkCondColumns(s.where, new Set(t.columns.map((c) => c.name)));
       return rows(t.delete(matching(t, s.where, rowlessContext(env), env.session).map(([id]) => id), env.session), "deleted");
     }
@@ -102,27 +138,19 @@ export function execute(s: Statement, env: ExecEnv): Outcome {
   }
 }
 
-/** Views resolve through their public synonyms (DBA_USERS = SYS.DBA_USERS); tables in the schema. */
-export function resolve(name: ObjectName, env: ExecEnv): Relation {
-  if (name.owner === undefined || name.owner === "SYS" || name.owner === "PUBLIC") {
-    const v = env.views.get(name.name);
-    if (v) return v;
-  }
-  const t = env.db.table(name.name, name.owner ?? env.db.schema);
-  if (!t) throw new OraError(942);
-  return t.viewFor(env.session);
-}
-
-function writableTable(name: ObjectName, env: ExecEnv): Table {
-  resolve(name, env);
-  const t = env.db.table(name.name, name.owner ?? env.db.schema);
-  if (!t) throw new OraError(1031);
-  return t;
+/** The table a DML statement (or FOR UPDATE) changes, after the user's privilege on it is checked. */
+function writableTable(name: ObjectName, env: ExecEnv, need: Need): Table {
+  const t = lookup(name, env.user, env);
+  requirePrivilege(t, env.user, need, env.db);
+  // Views and the dictionary are not updatable here (Oracle would allow simple views: not modelled).
+  if (t.kind === "view") throw new OraError(3001);
+  if (t.kind !== "table") throw new OraError(1031);
+  return t.table;
 }
 
 /** FOR UPDATE: the rows the query matched stay locked; NOWAIT answers ORA-00054 instead of waiting. */
 function lockSelected(from: ObjectName, where: Cond | undefined, nowait: boolean, env: ExecEnv): void {
-  const t = writableTable(from, env);
+  const t = writableTable(from, env, "lock");
   try {
     t.lockRows(matching(t, where, rowlessContext(env), env.session).map(([id]) => id), env.session);
   } catch (e) {
@@ -132,7 +160,7 @@ function lockSelected(from: ObjectName, where: Cond | undefined, nowait: boolean
 }
 
 function queryEnv(env: ExecEnv): QueryEnv {
-  return { resolve: (n) => resolve(n, env), binds: env.binds, now: env.now };
+  return queryEnvAs(env.user, env);
 }
 
 /** Rows an UPDATE/DELETE touches (as the session sees them), found through a key index when WHERE pins one. */

@@ -9,10 +9,14 @@ import type { Session } from "./session";
  * The anonymous PL/SQL blocks the server runs: a subset, enough for a version-checked account change in one
  * round trip. Anything else is ORA-06550 (PLS-00103), so a client never gets a silent no-op.
  *
+ *   [DECLARE <name> <type> [:= <literal>] ; …]
  *   BEGIN
  *     <INSERT | UPDATE | DELETE | SELECT … FOR UPDATE> ;        -- SQL with binds, as in a script
+ *     SELECT <one column> INTO <variable> FROM … ;             -- exactly one row (ORA-01403, ORA-01422)
+ *     <package>.<procedure>(<name> => <literal>, …) ;          -- the procedures BlockEnv.call knows
  *     EXECUTE IMMEDIATE '<DDL or DML>' [|| '…' | :bind] ;      -- no USING clause
- *     IF <SQL%ROWCOUNT <op> n | SQL%FOUND | SQL%NOTFOUND> THEN … [ELSIF … THEN …] [ELSE …] END IF ;
+ *     IF <SQL%ROWCOUNT <op> n | SQL%FOUND | SQL%NOTFOUND | <variable> <op> <literal>> THEN …
+ *       [ELSIF … THEN …] [ELSE …] END IF ;
  *     RAISE_APPLICATION_ERROR(-20nnn, '<text>' [|| …]) ;
  *     NULL ; COMMIT ; ROLLBACK ;
  *   END;
@@ -23,9 +27,13 @@ import type { Session } from "./session";
  * sessions interleave between the block's statements.
  */
 type Part = { k: "text"; v: string } | { k: "bind"; name: string };
-type PlCond = { k: "rowcount"; op: CmpOp; n: number } | { k: "found"; not: boolean };
+type PlCond = { k: "rowcount"; op: CmpOp; n: number } | { k: "found"; not: boolean } | { k: "var"; name: string; op: CmpOp; v: Value };
+/** A procedure argument: a literal, TRUE/FALSE, or a variable. */
+export type PlValue = Value | boolean;
+type Arg = { name?: string; v: PlValue } | { name?: string; variable: string };
 type PlStmt =
-  | { k: "sql"; st: ScriptStatement; line: number }
+  | { k: "sql"; st: ScriptStatement; into?: string; line: number }
+  | { k: "call"; procedure: string; args: Arg[]; line: number }
   | { k: "exec"; parts: Part[]; line: number }
   | { k: "if"; branches: Array<{ cond: PlCond; body: PlStmt[] }>; otherwise: PlStmt[]; line: number }
   | { k: "raise"; code: number; parts: Part[]; line: number }
@@ -35,13 +43,16 @@ export interface BlockEnv {
   session: Session;
   binds: ReadonlyMap<string, Value>;
   /** Runs one statement as the script runner does (waits for row locks, DDL commits). */
-  run(s: Statement, st: ScriptStatement): Promise<{ result: number }>;
+  run(s: Statement, st: ScriptStatement): Promise<{ result: number; resultSet?: { rows: Value[][] } }>;
+  /** Calls a stored procedure with named (or positional, name undefined) arguments; unknown ones throw. */
+  call(procedure: string, args: Array<{ name?: string; value: PlValue }>): void;
   /** Called between the block's statements so other sessions interleave. */
   pause(): Promise<void>;
 }
 
 export async function runBlock(st: ScriptStatement, env: BlockEnv): Promise<void> {
-  const body = new BlockParser(st).block();
+  const { declared, body } = new BlockParser(st).block();
+  const vars = new Map<string, Value>(declared);
   const mark = env.session.mark;
   let rowcount: number | null = null;
   let line = 1;
@@ -58,8 +69,23 @@ export async function runBlock(st: ScriptStatement, env: BlockEnv): Promise<void
         case "rollback":
           env.session.rollback();
           break;
-        case "sql":
-          rowcount = (await env.run(parseStatement(s.st), s.st)).result;
+        case "sql": {
+          const out = await env.run(parseStatement(s.st), s.st);
+          rowcount = out.result;
+          if (s.into !== undefined) {
+            const rows = out.resultSet?.rows ?? [];
+            if (rows.length === 0) throw new OraError(1403);
+            if (rows.length > 1) throw new OraError(1422);
+            vars.set(s.into, rows[0][0]);
+            rowcount = 1;
+          }
+          break;
+        }
+        case "call":
+          env.call(
+            s.procedure,
+            s.args.map((a) => ({ name: a.name, value: "variable" in a ? (vars.get(a.variable) ?? null) : a.v })),
+          );
           break;
         case "exec": {
           const text = render(s.parts, env.binds);
@@ -68,7 +94,7 @@ export async function runBlock(st: ScriptStatement, env: BlockEnv): Promise<void
           break;
         }
         case "if": {
-          const hit = s.branches.find((b) => test(b.cond, rowcount));
+          const hit = s.branches.find((b) => test(b.cond, rowcount, vars));
           await exec(hit ? hit.body : s.otherwise);
           break;
         }
@@ -87,23 +113,26 @@ export async function runBlock(st: ScriptStatement, env: BlockEnv): Promise<void
   }
 }
 
-function test(c: PlCond, rowcount: number | null): boolean {
+function test(c: PlCond, rowcount: number | null, vars: ReadonlyMap<string, Value>): boolean {
   if (c.k === "found") return (rowcount !== null && rowcount > 0) !== c.not;
-  if (rowcount === null) return false;
-  const n = c.n;
+  const left = c.k === "rowcount" ? rowcount : (vars.get(c.name) ?? null);
+  const right = c.k === "rowcount" ? c.n : c.v;
+  // As in PL/SQL, a comparison with NULL is not true.
+  if (left === null || right === null) return false;
+  const d = typeof left === "number" && typeof right === "number" ? left - right : String(left).localeCompare(String(right));
   switch (c.op) {
     case "=":
-      return rowcount === n;
+      return d === 0;
     case "<>":
-      return rowcount !== n;
+      return d !== 0;
     case "<":
-      return rowcount < n;
+      return d < 0;
     case ">":
-      return rowcount > n;
+      return d > 0;
     case "<=":
-      return rowcount <= n;
+      return d <= 0;
     case ">=":
-      return rowcount >= n;
+      return d >= 0;
   }
 }
 
@@ -128,14 +157,58 @@ class BlockParser {
     this.toks = st.tokens;
   }
 
-  block(): PlStmt[] {
+  private readonly variables = new Set<string>();
+
+  block(): { declared: Map<string, Value>; body: PlStmt[] } {
     for (const t of this.toks) if (t.kind === "error") throw new OraError(Number(t.value));
+    const declared = new Map<string, Value>();
+    if (this.accept("DECLARE")) {
+      while (this.pos < this.toks.length && this.word() !== "BEGIN") {
+        const name = this.identifier();
+        this.identifier(); // the type: PLS_INTEGER, NUMBER, VARCHAR2(n), … (values are not type-checked)
+        if (this.acceptOp("(")) {
+          while (this.pos < this.toks.length && !this.acceptOp(")")) this.pos++;
+        }
+        let v: Value = null;
+        if (this.acceptAssign()) v = this.literal();
+        this.expectOp(";");
+        declared.set(name, v);
+        this.variables.add(name);
+      }
+    }
     this.expect("BEGIN");
     const body = this.stmts(["END"]);
     this.expect("END");
     this.acceptOp(";");
     if (this.pos < this.toks.length) throw this.unexpected();
-    return body;
+    return { declared, body };
+  }
+
+  /** `:=`, which the SQL tokenizer reads as a bind named "" or as ':' '='. */
+  private acceptAssign(): boolean {
+    const t = this.toks[this.pos];
+    const n = this.toks[this.pos + 1];
+    if (t?.kind === "op" && t.value === ":" && n?.kind === "op" && n.value === "=") {
+      this.pos += 2;
+      return true;
+    }
+    return false;
+  }
+
+  private identifier(): string {
+    const t = this.toks[this.pos];
+    if (t?.kind !== "word") throw this.unexpected();
+    this.pos++;
+    return t.value;
+  }
+
+  private literal(): Value {
+    const t = this.toks[this.pos++];
+    if (t?.kind === "string") return t.value;
+    if (t?.kind === "number") return Number(t.value);
+    if (t?.kind === "op" && t.value === "-" && this.toks[this.pos]?.kind === "number") return -Number(this.toks[this.pos++].value);
+    if (t?.kind === "word" && t.value === "NULL") return null;
+    throw this.unexpected(-1);
   }
 
   private stmts(until: string[]): PlStmt[] {
@@ -197,16 +270,65 @@ class BlockParser {
     if (["INSERT", "UPDATE", "DELETE", "SELECT"].includes(w)) {
       const start = this.pos;
       while (this.pos < this.toks.length && !this.isOp(";")) this.pos++;
-      const tokens = this.toks.slice(start, this.pos);
+      let tokens = this.toks.slice(start, this.pos);
       this.expectOp(";");
-      const base = this.toks[0].start;
-      const text = this.st.text.slice(tokens[0].start - base, tokens[tokens.length - 1].end - base);
-      return { k: "sql", st: { text, tokens, startLine: tokens[0].line, endLine: tokens[tokens.length - 1].line, plsql: false, sqlplus: false }, line };
+      let into: string | undefined;
+      const at = w === "SELECT" ? tokens.findIndex((t) => t.kind === "word" && t.value === "INTO") : -1;
+      if (at > 0) {
+        into = tokens[at + 1]?.kind === "word" ? tokens[at + 1].value : undefined;
+        if (into === undefined || !this.variables.has(into)) throw this.unexpected(-(tokens.length - at - 1));
+        tokens = [...tokens.slice(0, at), ...tokens.slice(at + 2)];
+      }
+      return { k: "sql", st: this.statementOf(tokens, into !== undefined), into, line };
+    }
+    if (this.toks[this.pos]?.kind === "word" && this.toks[this.pos + 1]?.kind === "op" && [".", "("].includes(this.toks[this.pos + 1].value)) {
+      let procedure = this.identifier();
+      while (this.acceptOp(".")) procedure += `.${this.identifier()}`;
+      const args: Arg[] = [];
+      if (this.acceptOp("(")) {
+        do {
+          const named = this.toks[this.pos + 1]?.value === "=" && this.toks[this.pos + 2]?.value === ">";
+          const name = named ? this.identifier() : undefined;
+          if (named) this.pos += 2;
+          const t = this.toks[this.pos];
+          if (t?.kind === "word" && (t.value === "TRUE" || t.value === "FALSE")) {
+            this.pos++;
+            args.push({ name, v: t.value === "TRUE" });
+          } else if (t?.kind === "word" && this.variables.has(t.value)) {
+            this.pos++;
+            args.push({ name, variable: t.value });
+          } else {
+            args.push({ name, v: this.literal() });
+          }
+        } while (this.acceptOp(","));
+        this.expectOp(")");
+      }
+      this.expectOp(";");
+      return { k: "call", procedure, args, line };
     }
     throw this.unexpected();
   }
 
+  /** A statement inside the block, as the script runner takes it (text cut from the block's own text). */
+  private statementOf(tokens: Token[], spliced: boolean): ScriptStatement {
+    const base = this.toks[0].start;
+    const slice = (from: Token, to: Token) => this.st.text.slice(from.start - base, to.end - base);
+    const lines = { startLine: tokens[0].line, endLine: tokens[tokens.length - 1].line, plsql: false, sqlplus: false };
+    if (!spliced) return { text: slice(tokens[0], tokens[tokens.length - 1]), tokens, ...lines };
+    // SELECT … INTO v …: the query without its INTO clause, re-tokenised so positions match the text.
+    const text = tokens.map((t) => slice(t, t)).join(" ");
+    return { text, tokens: tokenize(text), ...lines };
+  }
+
   private cond(): PlCond {
+    const w = this.word();
+    if (w !== "SQL" && this.variables.has(w)) {
+      this.pos++;
+      const op = CMP[this.toks[this.pos]?.value ?? ""];
+      if (!op || this.toks[this.pos].kind !== "op") throw this.unexpected();
+      this.pos++;
+      return { k: "var", name: w, op, v: this.literal() };
+    }
     this.expect("SQL");
     this.expectOp("%");
     const attr = this.word();

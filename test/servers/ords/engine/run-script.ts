@@ -7,6 +7,7 @@ import type { OrdsDatabase } from "./database";
 import { toDate, toNumber } from "./eval";
 import { execute, type ExecEnv, type Outcome } from "./executor";
 import { runBlock } from "./plsql";
+import { callProcedure } from "./procedures";
 import { LockWait, type Session } from "./session";
 import { CONTINUE, substitute, whenever, type OnSqlError } from "../sql/sqlplus";
 import type { QueryResult } from "./query";
@@ -54,6 +55,8 @@ export interface ScriptEnv {
   views: ReadonlyMap<string, Relation>;
   /** The request's database session (one per request, as ORDS borrows a pooled connection). */
   session: Session;
+  /** The REST-enabled schema the request runs as (default: the administrator schema). */
+  user?: string;
   /** Wait this long before each statement (default 0: one event-loop turn), to widen race windows in tests. */
   pauseMs?: number;
 }
@@ -88,9 +91,11 @@ export async function runScript(req: ScriptRequest, env: ScriptEnv): Promise<Res
     let parsed: Statement | undefined;
     try {
       const binds = bindsFor(st, req.binds);
-      const run = (s: Statement) => runStatement(s, { db: env.db, views: env.views, binds, now: new Date(), session });
+      const user = env.user ?? env.db.schema;
+      const run = (s: Statement) => runStatement(s, { db: env.db, views: env.views, binds, now: new Date(), session, user });
       if (st.plsql) {
-        await runBlock(st, { session, binds, run, pause });
+        const call = (procedure: string, args: Parameters<typeof callProcedure>[1]) => callProcedure(procedure, args, { db: env.db, user });
+        await runBlock(st, { session, binds, run, pause, call });
         items.push({ ...base("plsql"), response: ["\nPL/SQL procedure successfully completed.\n\n"], result: 0 });
         continue;
       }

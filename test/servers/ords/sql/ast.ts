@@ -59,7 +59,9 @@ export type UserOption =
   | { k: "lock"; locked: boolean }
   | { k: "tablespace"; name: string }
   | { k: "quota"; tablespace: string }
-  | { k: "profile"; name: string };
+  | { k: "profile"; name: string }
+  /** NO AUTHENTICATION: a schema-only account nobody can log in to (reached through proxies such as ORDS). */
+  | { k: "noAuth" };
 
 /** A GRANT/REVOKE list item: a system privilege phrase ("CREATE SESSION") or a role name. */
 export interface PrivilegeRef {
@@ -69,6 +71,10 @@ export interface PrivilegeRef {
   /** Written as a quoted identifier: can only be a role. */
   quoted: boolean;
 }
+
+/** The object privileges the server models (on tables and views). */
+export const OBJECT_PRIVILEGES = ["SELECT", "READ", "INSERT", "UPDATE", "DELETE"] as const;
+export type ObjectPrivilege = (typeof OBJECT_PRIVILEGES)[number];
 
 export type ColumnType = "VARCHAR2" | "CHAR" | "NUMBER" | "TIMESTAMP" | "DATE" | "CLOB";
 
@@ -105,6 +111,12 @@ export type Statement =
   | { kind: "update"; table: ObjectName; sets: Array<{ column: string; expr: Expr }>; where?: Cond }
   | { kind: "delete"; table: ObjectName; where?: Cond }
   | { kind: "select"; query: Select }
+  | { kind: "createView"; view: ObjectName; orReplace: boolean; query: Select }
+  | { kind: "dropView"; view: ObjectName }
+  | { kind: "createSynonym"; synonym: ObjectName; isPublic: boolean; orReplace: boolean; target: ObjectName }
+  | { kind: "dropSynonym"; synonym: ObjectName; isPublic: boolean }
+  | { kind: "grantObject"; privileges: ObjectPrivilege[]; object: ObjectName; grantees: string[]; grantOption: boolean }
+  | { kind: "revokeObject"; privileges: ObjectPrivilege[]; object: ObjectName; grantees: string[] }
   | { kind: "commit" }
   | { kind: "rollback" };
 

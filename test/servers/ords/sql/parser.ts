@@ -12,7 +12,9 @@ import type {
   SelectItem,
   Statement,
   UserOption,
+  ObjectPrivilege,
 } from "./ast";
+import { OBJECT_PRIVILEGES } from "./ast";
 import { identifierOf, RESERVED } from "./identifiers";
 import { OraError } from "./ora-error";
 import type { ScriptStatement } from "./script";
@@ -31,6 +33,15 @@ const FUNCTIONS = new Set(["UPPER", "LOWER", "TRIM", "LENGTH"]);
 const NOW = new Set(["SYSTIMESTAMP", "SYSDATE", "CURRENT_TIMESTAMP", "LOCALTIMESTAMP"]);
 const MAX_NESTING = 64;
 const KNOWN_OPS = new Set(["<>", "!=", "^=", "<=", ">=", "||", "(", ")", ",", ";", ".", "=", "<", ">", "*", "+", "-", "/"]);
+
+/** GRANT/REVOKE … ON: every item must be an object privilege (ALL [PRIVILEGES] is not modelled). */
+function objectPrivileges(list: PrivilegeRef[]): ObjectPrivilege[] {
+  return list.map((p) => {
+    const hit = OBJECT_PRIVILEGES.find((o) => o === p.name);
+    if (!hit || p.quoted) throw new OraError(p.name === "ALL" || p.name === "ALL PRIVILEGES" ? 3001 : 990);
+    return hit;
+  });
+}
 
 class Parser {
   private pos = 0;
@@ -56,12 +67,17 @@ class Parser {
   private dispatch(): Statement {
     const w = this.word();
     switch (w) {
-      case "CREATE":
+      case "CREATE": {
         this.pos++;
+        const orReplace = this.acceptWord("OR") ? (this.expectWord("REPLACE", 922), true) : false;
+        if (this.acceptWord("VIEW")) return this.createView(orReplace);
+        if (this.isWord("PUBLIC") || this.isWord("SYNONYM")) return this.createSynonym(orReplace);
+        if (orReplace) throw this.err(922);
         if (this.acceptWord("USER")) return this.createUser();
         if (this.acceptWord("ROLE")) return this.createRole();
         if (this.acceptWord("TABLE")) return this.createTable();
         throw this.err(900);
+      }
       case "ALTER":
         this.pos++;
         if (this.acceptWord("USER")) return this.alterUser();
@@ -72,6 +88,12 @@ class Parser {
         if (this.acceptWord("USER")) return this.dropUser();
         if (this.acceptWord("ROLE")) return { kind: "dropRole", name: this.name(1935) };
         if (this.acceptWord("TABLE")) return this.dropTable();
+        if (this.acceptWord("VIEW")) return { kind: "dropView", view: this.objectName(903) };
+        if (this.acceptWord("SYNONYM")) return { kind: "dropSynonym", synonym: this.objectName(903), isPublic: false };
+        if (this.acceptWord("PUBLIC")) {
+          this.expectWord("SYNONYM", 922);
+          return { kind: "dropSynonym", synonym: this.objectName(903), isPublic: true };
+        }
         throw this.err(900);
       case "GRANT":
         this.pos++;
@@ -107,7 +129,7 @@ class Parser {
     const ifNotExists = this.ifClause(true);
     const name = this.name(1935);
     const options = this.userOptions();
-    if (!options.some((o) => o.k === "password" || o.k === "global")) throw this.err(1938);
+    if (!options.some((o) => o.k === "password" || o.k === "global" || o.k === "noAuth")) throw this.err(1938);
     return { kind: "createUser", name, options, ifNotExists };
   }
 
@@ -133,6 +155,9 @@ class Parser {
         else if (this.acceptWord("GLOBALLY")) out.push({ k: "global", externalName: this.acceptWord("AS") ? this.stringLiteral() : "" });
         else if (this.isWord("EXTERNALLY")) throw this.err(3001);
         else throw this.err(922);
+      } else if (this.isWord("NO") && this.toks[this.pos + 1]?.value === "AUTHENTICATION") {
+        this.pos += 2;
+        out.push({ k: "noAuth" });
       } else if (this.acceptWord("PASSWORD")) {
         this.expectWord("EXPIRE", 922);
         out.push({ k: "expire" });
@@ -193,6 +218,18 @@ class Parser {
 
   private grant(): Statement {
     const privileges = this.privilegeList("TO");
+    if (this.acceptWord("ON")) {
+      const object = this.objectName(903);
+      this.expectWord("TO", 905);
+      const grantees = this.list(() => this.grantee());
+      let grantOption = false;
+      if (this.acceptWord("WITH")) {
+        this.expectWord("GRANT", 905);
+        this.expectWord("OPTION", 905);
+        grantOption = true;
+      }
+      return { kind: "grantObject", privileges: objectPrivileges(privileges), object, grantees, grantOption };
+    }
     const grantees = this.list(() => this.name(1935));
     let adminOption = false;
     if (this.acceptWord("WITH")) {
@@ -205,10 +242,15 @@ class Parser {
 
   private revoke(): Statement {
     const privileges = this.privilegeList("FROM");
+    if (this.acceptWord("ON")) {
+      const object = this.objectName(903);
+      this.expectWord("FROM", 905);
+      return { kind: "revokeObject", privileges: objectPrivileges(privileges), object, grantees: this.list(() => this.grantee()) };
+    }
     return { kind: "revoke", privileges, grantees: this.list(() => this.name(1935)) };
   }
 
-  /** `priv[, priv…] <until>`; each item is a run of words (a privilege phrase) or one quoted role name. */
+  /** `priv[, priv…]` up to `<until>` or ON; each item is a run of words (a privilege phrase) or one quoted role name. */
   private privilegeList(until: "TO" | "FROM"): PrivilegeRef[] {
     const out: PrivilegeRef[] = [];
     for (;;) {
@@ -217,17 +259,35 @@ class Parser {
         out.push({ name: this.name(990), phrase: false, quoted: true });
       } else {
         const words: string[] = [];
-        while (this.peek()?.kind === "word" && !this.isWord(until)) {
-          if (this.isWord("ON")) throw this.err(3001); // object privileges are not modelled
-          words.push(this.next().value);
-        }
+        while (this.peek()?.kind === "word" && !this.isWord(until) && !this.isWord("ON")) words.push(this.next().value);
         if (words.length === 0) throw this.err(990);
         out.push({ name: words.join(" "), phrase: words.length > 1, quoted: false });
       }
       if (!this.acceptOp(",")) break;
     }
-    this.expectWord(until, 905);
+    if (!this.isWord("ON")) this.expectWord(until, 905);
     return out;
+  }
+
+  /** A user, a role or PUBLIC (a reserved word, so not a name). */
+  private grantee(): string {
+    return this.acceptWord("PUBLIC") ? "PUBLIC" : this.name(1935);
+  }
+
+  // ---- views and synonyms ----------------------------------------------------------------------------
+
+  private createView(orReplace: boolean): Statement {
+    const view = this.objectName(903);
+    this.expectWord("AS", 905);
+    return { kind: "createView", view, orReplace, query: this.select() };
+  }
+
+  private createSynonym(orReplace: boolean): Statement {
+    const isPublic = this.acceptWord("PUBLIC");
+    this.expectWord("SYNONYM", 922);
+    const synonym = this.objectName(903);
+    this.expectWord("FOR", 905);
+    return { kind: "createSynonym", synonym, isPublic, orReplace, target: this.objectName(903) };
   }
 
   // ---- tables ----------------------------------------------------------------------------------------
