@@ -51,7 +51,11 @@ beforeAll(async () => {
   seedDirectory(l.scim.store, { users: 6, groups: 3, groupsPerUser: 1 });
   graph = await startGraphServer({ token: (auth.get("azuread") ?? "").replace(/^Bearer /, "") });
   const users = Array.from({ length: 5 }, (_, i) => graph.addUser({ userPrincipalName: `p${i}@contoso.test`, displayName: `P ${i}`, givenName: "P", surname: String(i) }));
+  // One of each Entra entitlement kind the templates read: security and Microsoft 365 groups, a role, a licence.
   graph.addGroup("Finance", [users[0].id, users[2].id]);
+  graph.addGroup("All staff", users.map((u) => u.id), { groupTypes: ["Unified"], mailEnabled: true, securityEnabled: false });
+  graph.addRole("User Administrator", [users[1].id]);
+  graph.licenses.set(users[0].id, [graph.addSku("ENTERPRISEPACK").skuId]);
   const adminSql = await fetch(`${l.ords.url}/_/sql`, {
     method: "POST",
     headers: { Authorization: `Basic ${Buffer.from("ADMIN:Loopback#Ords2024").toString("base64")}`, "Content-Type": "application/sql" },
