@@ -36,6 +36,10 @@ describe("AG_SYSTEMS", () => {
     [[{ ...idcs, application: "azuread", auth: { type: "entra", secret: SECRET } }], "config AG_SYSTEMS[0].auth.tokenPath: is required"],
     [[{ ...idcs, auth: { ...idcs.auth, password: "x" } }], "config AG_SYSTEMS[0].auth: Unrecognized key(s) in object: 'password'"],
     [[{ ...idcs, basePath: "/ords/admin/" }], "config AG_SYSTEMS[0].basePath: must be a path like /ords/admin (no trailing slash)"],
+    [
+      [{ ...idcs, application: "adb", basePath: "/ords/admin", auth: { type: "ords", secret: SECRET } }],
+      "config AG_SYSTEMS[0].basePath: is the ADMIN schema's alias; point the adb system at Access Governance's own schema (/ords/iam_adb_sync_ag, README \"Least-privilege database access\")",
+    ],
   ])("refuses %j", (systems, message) => {
     expect(failure(() => load(systems))).toBe(message);
   });
@@ -53,7 +57,7 @@ describe("AG_SYSTEMS", () => {
         host: "graph.microsoft.com",
         auth: { type: "entra", secret: SECRET, tokenPath: "/0e3b5a3c-1111-2222-3333-444455556666/oauth2/v2.0/token", proxy: "http://proxy.internal:3128" },
       },
-      { name: "ADB", application: "adb", host: "abcd1234-mydb.adb.eu-frankfurt-1.oraclecloudapps.com", basePath: "/ords/admin", auth: { type: "ords", secret: SECRET } },
+      { name: "ADB", application: "adb", host: "abcd1234-mydb.adb.eu-frankfurt-1.oraclecloudapps.com", basePath: "/ords/iam_adb_sync_ag", auth: { type: "ords", secret: SECRET } },
     ];
     const text = JSON.stringify(systems);
     expect(load(systems).systems).toHaveLength(3);

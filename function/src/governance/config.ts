@@ -53,7 +53,7 @@ const system = z
     application: z.enum(APPLICATIONS),
     scheme: z.enum(["https", "http"]).default("https"),
     host: hostName,
-    /** Prefixed to every template path, e.g. /ords/admin for an ORDS schema alias. */
+    /** Prefixed to every template path: for adb the ORDS alias of Access Governance's schema, /ords/iam_adb_sync_ag. */
     basePath: urlPath.optional(),
     auth,
   })
@@ -61,6 +61,14 @@ const system = z
   .superRefine((s, ctx) => {
     if (!AUTH_FOR[s.application].includes(s.auth.type)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["auth", "type"], message: `must be one of ${AUTH_FOR[s.application].join(", ")} for application ${s.application}` });
+    }
+    // ADMIN's REST alias on ADB: a credential there runs any SQL. The adb set reads Access Governance's own schema.
+    if (s.application === "adb" && s.basePath?.toLowerCase() === "/ords/admin") {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["basePath"],
+        message: "is the ADMIN schema's alias; point the adb system at Access Governance's own schema (/ords/iam_adb_sync_ag, README \"Least-privilege database access\")",
+      });
     }
   });
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { authorizationFrom, parseTargetUrl, resolveTarget, systemsEnvironment } from "../../../function/cli/templates/preview-target";
 
 const SYSTEMS = JSON.stringify([
-  { name: "Prod-ADB", application: "adb", host: "abc.adb.eu-frankfurt-1.oraclecloudapps.com", basePath: "/ords/admin", auth: { type: "ords", secret: "ocid1.vaultsecret.oc1..aaaa" } },
+  { name: "Prod-ADB", application: "adb", host: "abc.adb.eu-frankfurt-1.oraclecloudapps.com", basePath: "/ords/iam_adb_sync_ag", auth: { type: "ords", secret: "ocid1.vaultsecret.oc1..aaaa" } },
 ]);
 
 describe("preview target and credentials", () => {
@@ -19,7 +19,7 @@ describe("preview target and credentials", () => {
   it("resolves a connected system from AG_SYSTEMS, case-insensitively, with the functions' own validation", () => {
     expect(resolveTarget({ system: "prod-adb", env: { AG_SYSTEMS: SYSTEMS } })).toEqual({
       app: "adb",
-      target: { scheme: "https", host: "abc.adb.eu-frankfurt-1.oraclecloudapps.com", basePath: "/ords/admin" },
+      target: { scheme: "https", host: "abc.adb.eu-frankfurt-1.oraclecloudapps.com", basePath: "/ords/iam_adb_sync_ag" },
     });
     expect(resolveTarget({ system: "PROD-ADB", target: "http://127.0.0.1:9/ords/admin", env: { AG_SYSTEMS: SYSTEMS } }).target.host).toBe("127.0.0.1:9");
     expect(() => resolveTarget({ system: "Other", env: { AG_SYSTEMS: SYSTEMS } })).toThrow('connected system "Other" is not configured; known: Prod-ADB');
