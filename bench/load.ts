@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { NODE22 } from "../function/build/bundle";
-import { nodeOptionsFor } from "../function/build/heap-flags";
+import { nodeOptionsFor } from "../infra/config/heap-flags";
 import type { Builds } from "./builds";
 import { benchUsers, eventStream, registerUsers, type BenchUser } from "./events";
 import { mib, ms, ratio } from "./lib/markdown";

@@ -4,7 +4,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startCacheWarmup } from "./cache-warmup";
-import { CACHED_NODE_OPTIONS, codeCacheName } from "./heap-flags";
+import { CACHED_NODE_OPTIONS } from "../../infra/config/heap-flags";
+import { codeCacheName } from "./code-cache-name";
 
 /** Where the function image's files are assembled: func.js (launcher), app.js (the function), its V8 code cache, func.yaml, package.json. */
 export const DIST_DIR = resolve(__dirname, "../../dist/function");
@@ -36,7 +37,7 @@ export interface BuiltBundle {
   file: string;
   /** Every JavaScript byte the image ships: func.js + app.js. */
   bytes: number;
-  /** All V8 code caches together (one per heap-flag set, see heap-flags.ts), or 0 when no Node 22 was at hand. */
+  /** All V8 code caches together (one per heap-flag set, see infra/config/heap-flags.ts), or 0 when no Node 22 was at hand. */
   cacheBytes: number;
   /** How many caches were built. */
   caches: number;

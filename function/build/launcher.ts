@@ -1,6 +1,6 @@
 /**
  * func.js, the image's entrypoint: loads app.js (the bundled function) through a V8 code cache built for
- * the image's Node version and the heap flags in NODE_OPTIONS (heap-flags.ts names the file), so a cold
+ * the image's Node version and the heap flags in NODE_OPTIONS (code-cache-name.ts names the file), so a cold
  * container skips most of compiling the bundle. When
  * V8 rejects the cache (another Node or V8 version, other flags) or it is missing, app.js compiles as usual:
  * the cache only ever saves time. With WRITE_CODE_CACHE set (build time only), the cache is written on
@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import Module from "node:module";
 import { join } from "node:path";
 import { Script } from "node:vm";
-import { codeCacheName } from "./heap-flags";
+import { codeCacheName } from "./code-cache-name";
 
 const file = join(__dirname, "app.js");
 // One cache per heap-flag set the stack deploys with (V8 rejects a cache made under other flags).

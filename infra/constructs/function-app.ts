@@ -4,7 +4,7 @@ import { FunctionsApplication } from "../.gen/providers/oci/functions-applicatio
 import { FunctionsFunction } from "../.gen/providers/oci/functions-function";
 import { assertConfigFits, exampleConfig, renderConfig, type ConfigValue } from "../config/function-config";
 import { FunctionConfigRejected, functionConfigCheck } from "../contract/function-config";
-import { nodeOptionsFor } from "../../function/build/heap-flags";
+import { nodeOptionsFor } from "../config/heap-flags";
 
 export interface FunctionSpec {
   /** Display name (unique in the application). */

@@ -3,7 +3,8 @@ import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DIST_DIR, NODE22 } from "../../function/build/bundle";
-import { CACHED_NODE_OPTIONS, codeCacheName, FUNCTION_MEMORY_MB, nodeOptionsFor } from "../../function/build/heap-flags";
+import { codeCacheName } from "../../function/build/code-cache-name";
+import { CACHED_NODE_OPTIONS, FUNCTION_MEMORY_MB, nodeOptionsFor } from "../../infra/config/heap-flags";
 import { startFunction } from "../support/fdk-harness";
 
 /**
