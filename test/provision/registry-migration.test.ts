@@ -6,18 +6,8 @@ import { DEFAULT_ADMIN, startOrdsServer, type OrdsServer } from "../servers/ords
 import { one, rows } from "../servers/ords/test-client";
 import { replyBody } from "../support/fdk-harness";
 import { exampleEvent, startLocalStack, type LocalStack } from "../support/local-stack";
+import { V1_REGISTRY } from "../support/v1-registry";
 
-/** The registry as the first released version created it: no VERSION column, no change table. */
-const V1_REGISTRY = `CREATE TABLE IAM_ADB_SYNC_ACCOUNTS (
-  DB_USERNAME VARCHAR2(128) PRIMARY KEY,
-  IAM_USER_ID VARCHAR2(255) NOT NULL UNIQUE,
-  IAM_USER_NAME VARCHAR2(255) NOT NULL,
-  AUTH_MODE VARCHAR2(16) NOT NULL,
-  MAPPED_GROUPS VARCHAR2(4000) DEFAULT '[]' NOT NULL,
-  STATUS VARCHAR2(16) NOT NULL,
-  CREATED_AT TIMESTAMP DEFAULT SYSTIMESTAMP NOT NULL,
-  UPDATED_AT TIMESTAMP DEFAULT SYSTIMESTAMP NOT NULL
-)`;
 /** A hand-made variant keyed on DB_USERNAME only (IAM_USER_ID not unique). */
 const NAME_KEYED_REGISTRY = V1_REGISTRY.replace("IAM_USER_ID VARCHAR2(255) NOT NULL UNIQUE", "IAM_USER_ID VARCHAR2(255) NOT NULL");
 

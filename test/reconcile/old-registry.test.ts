@@ -1,16 +1,5 @@
+import { V1_REGISTRY } from "../support/v1-registry";
 import { startLandscape, type Landscape } from "./support";
-
-/** The registry as the first released version created it: no VERSION column, no change table. */
-const V1_REGISTRY = `CREATE TABLE IAM_ADB_SYNC_ACCOUNTS (
-  DB_USERNAME VARCHAR2(128) PRIMARY KEY,
-  IAM_USER_ID VARCHAR2(255) NOT NULL UNIQUE,
-  IAM_USER_NAME VARCHAR2(255) NOT NULL,
-  AUTH_MODE VARCHAR2(16) NOT NULL,
-  MAPPED_GROUPS VARCHAR2(4000) DEFAULT '[]' NOT NULL,
-  STATUS VARCHAR2(16) NOT NULL,
-  CREATED_AT TIMESTAMP DEFAULT SYSTIMESTAMP NOT NULL,
-  UPDATED_AT TIMESTAMP DEFAULT SYSTIMESTAMP NOT NULL
-)`;
 
 describe("reconcile against a registry an older version made (the CLI path, without the function's start check)", () => {
   let land: Landscape;
