@@ -16,7 +16,8 @@ const shim = (name: string) => resolve(__dirname, "shims", name);
  * How every bundle of ours is built: minified CommonJS for the image's Node 22, nothing left external.
  * Polyfills the OCI SDK pulls in for runtimes without fetch or Promise are replaced by the built-ins (the
  * function never runs on such a runtime), which keeps ~300 KiB that never executes out of the image; so is
- * pino's worker-thread transport (the function logs synchronously to stdout).
+ * pino's worker-thread transport (the function logs synchronously to stdout), and so are sshpk's helpers for
+ * key types other than RSA (the only kind the function signs with).
  */
 export const BUNDLE_OPTIONS = {
   bundle: true,
@@ -29,6 +30,10 @@ export const BUNDLE_OPTIONS = {
     "node-fetch": shim("global-fetch.js"),
     "es6-promise": shim("native-promise.js"),
     "thread-stream": shim("no-thread-stream.js"),
+    tweetnacl: shim("unreached-crypto.js"),
+    "ecc-jsbn/lib/ec": shim("unreached-crypto.js"),
+    "ecc-jsbn": shim("unreached-crypto.js"),
+    "bcrypt-pbkdf": shim("unreached-crypto.js"),
   },
 } as const;
 
