@@ -121,7 +121,7 @@ async function main(opts: { stay: boolean; synth: boolean }): Promise<void> {
 
     // What a DBA looks for first in a deployment's log: the roles it may grant, each refused one, the registry.
     const startCheck = readFileSync(logFile, "utf8").split("\n").find((l) => l.includes('"check":"start"'));
-    if (startCheck) console.log(`\n${pc.bold("Start check")} (logged once by the function's first invocation)\n    ${(JSON.parse(startCheck) as { msg: string }).msg}`);
+    if (startCheck) console.log(`\n${pc.bold("Start check")} (logged once, before the function's first database call)\n    ${(JSON.parse(startCheck) as { msg: string }).msg}`);
 
     console.log(`\n${pc.bold("Reconcile")} (the FUNCTION_ROLE=reconcile deployment, invoked by a schedule with an empty body)`);
     let beforeReconcile = snapshot(stack.ords.db);

@@ -15,7 +15,7 @@ import { environmentConnection } from "./environment";
  * `npm run sync -- --env <name> --user <user name or OCID> [--dry-run] [--json]`: provision on demand. Reads
  * the user from IAM and syncs that one account through syncUser (the code events and reconciliation run),
  * printing each step: the IAM read, the database read, the plan, the statements and the outcome. First, as a
- * deployment does at its first invocation, it checks every role the configuration may grant (each refused
+ * deployment does before its first database call, it checks every role the configuration may grant (each refused
  * role is printed with its reason, and never granted) and the registry's shape (created or migrated).
  * `--env sandbox` starts the loopback identity domain and database with a few seeded users.
  */

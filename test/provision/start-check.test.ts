@@ -4,11 +4,21 @@ import { startLocalStack, type LocalStack } from "../support/local-stack";
 /** The start check (function/src/runtime/start-check.ts) through the bundled function under the fdk listener. */
 const startLines = (s: LocalStack) => s.fn.output().split("\n").filter((l) => l.includes('"check":"start"')).map((l) => JSON.parse(l) as Record<string, any>);
 
-describe("start check: the first invocation checks every role it may grant and the registry, and logs it", () => {
+describe("start check: the first invocation that reaches the database checks every role it may grant and the registry, and logs it", () => {
   let s: LocalStack | undefined;
   afterEach(async () => {
     await s?.stop();
     s = undefined;
+  });
+
+  it("runs before the first invocation that reaches the database: an ignored or malformed first event makes no remote call", async () => {
+    s = await startLocalStack();
+    expect(replyBody(await s.send("unrelated-createbucket"))).toMatchObject({ outcome: "ignored" });
+    expect(replyBody(await s.send({ eventType: "com.oraclecloud.identitycontrolplane.createuser", data: "not an object" }))).toMatchObject({ outcome: "invalid" });
+    expect([s.ords.stats.tokenRequests, s.ords.stats.sqlRequests, s.oci.stats.requests.length]).toEqual([0, 0, 0]);
+    expect(startLines(s)).toEqual([]);
+    expect(replyBody(await s.send("createuser"))).toMatchObject({ outcome: "unchanged" });
+    expect(startLines(s)).toEqual([expect.objectContaining({ msg: "start check: roles may be granted: SALES_READ, SALES_WRITE; registry created: CREATE TABLE IAM_ADB_SYNC_ACCOUNTS; CREATE TABLE IAM_ADB_SYNC_CHANGES" })]);
   });
 
   it("DRY_RUN: reports what the registry needs and creates nothing; the roles are still checked", async () => {

@@ -4,6 +4,7 @@ import { parseEvent } from "../events/parse";
 import type { Invocation, Reply } from "../runtime/invocation";
 import { describeFailure, servicesOrFailure } from "../runtime/failure";
 import type { Services } from "../runtime/services";
+import { startChecked } from "../runtime/start-check";
 import { parseReconcileRequest } from "../reconcile/request";
 import { parseSyncRequest } from "../sync/request";
 import { syncUser, type Announcement, type SyncResult } from "../sync/sync-user";
@@ -75,6 +76,8 @@ export async function handleProvision(inv: Invocation): Promise<Reply> {
     const e = parsed.event;
     trigger = { eventId: e.eventId, eventType: e.eventType, action: e.action, eventTime: e.eventTime, userId: e.user.id, nameHint: e.user.name, announced: announcement(e) };
   }
+  // Before the first change, not at the first invocation: an ignored or refused event makes no remote call.
+  await startChecked(svc, inv.deadline);
   const upload = svc.audit?.begin(trigger.eventId);
   const head = { eventId: trigger.eventId, eventType: trigger.eventType, action: trigger.action };
   const before = svc.calls();

@@ -1,5 +1,6 @@
 import type { Invocation, Reply } from "../runtime/invocation";
 import { describeFailure, servicesOrFailure } from "../runtime/failure";
+import { startChecked } from "../runtime/start-check";
 import type { RequestParse } from "./request";
 import { planStatements, reconcile, type ReconcileOutcome } from "./run";
 import { scimClientFor } from "./scim-source";
@@ -34,6 +35,7 @@ export async function handleReconcile(inv: Invocation, parsed: Exclude<RequestPa
   const { log } = svc;
   // DRY_RUN in the function config is a safety switch: a request cannot turn it off.
   const dryRun = svc.config.DRY_RUN || request.dryRun === true;
+  await startChecked(svc, inv.deadline);
   const before = svc.calls();
   let scimCalls = 0;
   let status: number;

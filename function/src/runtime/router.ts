@@ -1,25 +1,8 @@
 import { handleProvision } from "../provision/handler";
 import { parseScheduledRequest } from "../reconcile/request";
 import type { Invocation, Reply } from "./invocation";
-import { servicesFor } from "./services";
-import { startChecked } from "./start-check";
 
 const ROLES = ["provision", "reconcile", "ag-schema", "ag-request", "ag-response", "ag-test"] as const;
-
-/**
- * The first invocation of a provisioning or reconcile deployment (per process and configuration) first
- * checks every role it may grant and the registry's shape, and logs the result. A configuration that does
- * not load is left to the handler to report.
- */
-async function checkedAtStart(inv: Invocation): Promise<void> {
-  let svc;
-  try {
-    svc = servicesFor(inv.config);
-  } catch {
-    return;
-  }
-  await startChecked(svc, inv.deadline);
-}
 
 /**
  * Which job this deployment of the bundle does: the same image is deployed once per role. The reconcile and
@@ -28,7 +11,6 @@ async function checkedAtStart(inv: Invocation): Promise<void> {
  */
 export async function route(inv: Invocation): Promise<Reply> {
   const role = inv.config.FUNCTION_ROLE ?? "provision";
-  if (role === "provision" || role === "reconcile") await checkedAtStart(inv);
   switch (role) {
     case "provision":
       return handleProvision(inv);

@@ -56,8 +56,8 @@ export function startCheckLines(c: StartCheck): { roles: string; refused: string
 const checked = new WeakMap<Services, Promise<void>>();
 
 /**
- * Runs the start check once per process and configuration (the first invocation after a cold start or a
- * redeploy) and logs it: one line, a warning naming every refused role and why. A check that cannot run
+ * Runs the start check once per process and configuration, before the first invocation after a cold start or
+ * a redeploy that reaches the database (an ignored or malformed event does not), and logs it: one line, a warning naming every refused role and why. A check that cannot run
  * (ORDS down) is logged and tried again with the next invocation; the invocation itself goes on, and the
  * role check at first use still refuses what it must.
  */
