@@ -10,7 +10,7 @@ import { migrationFor, readTablesShape, RegistryShapeError } from "../registry/s
 import { REGISTRY_TABLE } from "../registry/table";
 import { SqlValueError } from "../sql/quote";
 import type { UnitExecutor, UnitRun } from "../sync/inputs";
-import { syncUser, type SyncDeps, type SyncResult } from "../sync/sync-user";
+import { syncUser, type Settled, type SyncDeps, type SyncResult } from "../sync/sync-user";
 import { AccountStream } from "./account-stream";
 import { closeRun, loadCheckpoint, saveCheckpoint, startRun, type Checkpoint } from "./checkpoint";
 import { checkGuard, type GuardVerdict } from "./guard";
@@ -18,7 +18,7 @@ import { readMemberships, usersByOcid } from "./iam-stream";
 import { mergeByKey } from "./merge";
 import { Rendezvous } from "./rendezvous";
 import type { ScimClient } from "./scim-client";
-import { sliceAccounts, SliceAnswers, sliceReader, type SliceInputs } from "./slices";
+import { settledFromStream, sliceAccounts, SliceAnswers, sliceReader, type SliceInputs } from "./slices";
 import { batches, runUnits, type AccountWork } from "./work";
 
 export type ReconcileOutcome = "applied" | "partly_failed" | "incomplete" | "planned" | "unchanged" | "guard_tripped";
@@ -114,6 +114,12 @@ export function planStatements(work: readonly AccountWork[]): StatementReport[] 
 /** Keys synced side by side in the plan pass: their look-ups share ORDS calls, and few enough stay alive across awaits that garbage collection stays cheap (at 100k users in a 256 MB function, 250 cost 1.5× the CPU of 100, 1,000 5× the GC time). */
 const PLAN_CHUNK = 100;
 
+/** A name that cannot cross the boundary refuses its own key, not the run. */
+function refusedName(err: unknown): SqlValueError {
+  if (err instanceof SqlValueError) return err;
+  throw err;
+}
+
 /** Only the roles the mapping names are granted: judged once per run, then answered from that verdict. */
 async function runRoles(roles: RolePolicy, config: ProvisionConfig, ords: OrdsClient, deadline: Date | null): Promise<Pick<RolePolicy, "refusals">> {
   const mapped: string[] = [...new Set([...config.mapping.values()].flat().flatMap((g) => (g.kind === "role" ? [g.name] : [])))];
@@ -133,7 +139,8 @@ async function runRoles(roles: RolePolicy, config: ProvisionConfig, ords: OrdsCl
  * One reconciliation invocation: `syncUser` for every IAM user and for every registry row whose user IAM no
  * longer has, fed from two streams merged by IAM user OCID (SCIM sorted by ocid; the registry by
  * IAM_USER_ID, each page with its dictionary facts) instead of one IAM read and one look-up per user.
- * A plan pass (syncUser dry) covers everything and feeds the deletion guard before the first change; the
+ * A plan pass (syncUser dry; a key whose streamed inputs settle it without I/O gets the same planner's verdict
+ * without syncUser's per-call machinery) covers everything and feeds the deletion guard before the first change; the
  * apply pass syncs the accounts with work again from the same view, several units per ORDS call, within the
  * deadline. Every read happens before the first change, so a failed read changes nothing.
  */
@@ -181,20 +188,24 @@ export async function reconcile(deps: ReconcileDeps, o: ReconcileOptions): Promi
     answers ??= new SliceAnswers(ords, config, accounts.registryMissing);
     const rv = new Rendezvous();
     const queues = answers.queues(rv, o.deadline);
-    const planned = await Promise.all(
-      chunk.map(async (m) => {
-        const inputs: SliceInputs = { user: m.a, account: m.b };
+    // Keys the streams answer alone are settled at once; the rest (a change, a name to ask about) go through
+    // syncUser side by side, their look-ups batched.
+    const inputs = chunk.map((m): SliceInputs => ({ user: m.a, account: m.b }));
+    const results = await Promise.all(
+      chunk.map((m, i) => {
         if (m.a) iamUsers++;
-        const result = await rv.join(() =>
-          syncUser(m.key, { ...base, reader: sliceReader(m.a), accounts: sliceAccounts(inputs, ords, queues) }, { dryRun: true, deadline: o.deadline }).catch((err: unknown) => {
-            if (err instanceof SqlValueError) return err;
-            throw err;
-          }),
-        );
-        return { key: m.key, inputs, result };
+        const mine = inputs[i] as SliceInputs;
+        let settled: Settled | undefined;
+        try {
+          settled = settledFromStream(mine, config);
+        } catch (err) {
+          return refusedName(err);
+        }
+        return settled ?? rv.join(() => syncUser(m.key, { ...base, reader: sliceReader(m.a), accounts: sliceAccounts(mine, ords, queues) }, { dryRun: true, deadline: o.deadline })).catch(refusedName);
       }),
     );
-    for (const { key, inputs, result } of planned) {
+    for (const [i, result] of results.entries()) {
+      const key = (chunk[i] as (typeof chunk)[number]).key;
       if (result instanceof SqlValueError) {
         refused.push({ iamUserId: key, reason: result.message });
         continue;
@@ -215,7 +226,7 @@ export async function reconcile(deps: ReconcileDeps, o: ReconcileOptions): Promi
           size: result.statements.length,
           removesOrLocks: result.statements.some((s) => s.op === "drop_user" || s.op === "lock"),
           statements: o.dryRun ? result.statements : undefined,
-          inputs,
+          inputs: inputs[i] as SliceInputs,
         });
       }
     }

@@ -1,5 +1,5 @@
 import type { ProvisionConfig } from "../config/load";
-import type { UserStateReader } from "../identity/user-state";
+import type { UserRead, UserStateReader } from "../identity/user-state";
 import { iamUserNameSchema, boundaryName, IAM_USER_NAME } from "../naming/boundary";
 import type { OrdsClient } from "../ords/client";
 import type { RegistryRow } from "../plan/ops";
@@ -7,6 +7,7 @@ import { countObjects, lookupAccount, parseRegistryRow, type AccountLookup } fro
 import { parseDictUser, type DictUser } from "../registry/ownership";
 import { DICT_USER_COLUMNS, REGISTRY_COLUMNS, REGISTRY_TABLE } from "../registry/table";
 import type { AccountSource } from "../sync/inputs";
+import { settledWithoutIo, wantedName, type Settled } from "../sync/sync-user";
 import { byNames, type AccountRow } from "./account-stream";
 import type { StreamedUser } from "./iam-stream";
 import type { Rendezvous } from "./rendezvous";
@@ -20,18 +21,25 @@ export interface SliceInputs {
   objectCount?: number;
 }
 
-/** The streamed page as syncUser's IAM read (a bad name is refused for this user alone). */
+/** A streamed user as an IAM read gives it; a bad name throws (refused for this user alone). */
+export function streamedRead(user: StreamedUser | undefined): UserRead {
+  if (!user) return ABSENT;
+  if (!IAM_USER_NAME.test(user.userName)) boundaryName(iamUserNameSchema, user.userName, "IAM user name");
+  return { kind: "found", user: { ocid: user.ocid, userName: user.userName, blocked: user.blocked, groups: user.groups.map((k) => ({ id: k, name: k })) } };
+}
+const ABSENT: UserRead = { kind: "absent" };
+
+/** The streamed page as syncUser's IAM read. */
 export function sliceReader(user: StreamedUser | undefined): UserStateReader {
   return {
     calls: 0,
     findOcid: () => Promise.reject(new Error("reconciliation reads users from its stream only")),
     read: () => {
-      if (!user) return Promise.resolve({ kind: "absent" });
-      if (!IAM_USER_NAME.test(user.userName)) boundaryName(iamUserNameSchema, user.userName, "IAM user name");
-      return Promise.resolve({
-        kind: "found",
-        user: { ocid: user.ocid, userName: user.userName, blocked: user.blocked, groups: user.groups.map((k) => ({ id: k, name: k })) },
-      });
+      try {
+        return Promise.resolve(streamedRead(user));
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
     },
   };
 }
@@ -54,6 +62,25 @@ function fromNamed(dbUsername: string, f: NameFacts): AccountLookup {
   if (f.dictUser) look.dictUsers.set(dbUsername, f.dictUser);
   if (f.isRole) look.roles.add(dbUsername);
   return look;
+}
+
+/**
+ * The first look-up's answer when the streams hold it (the key's registry row, or nothing to look up: no row
+ * and no mapped group, so syncUser has nothing to do and the name is not claimed); undefined: the wanted
+ * name must be asked about.
+ */
+export function streamedLook(inputs: SliceInputs, dbUsername: string | undefined): AccountLookup | undefined {
+  if (inputs.account) return fromRow(inputs.account);
+  if (!inputs.user || inputs.user.groups.length === 0 || !dbUsername) return empty(null);
+  if (inputs.named) return fromNamed(dbUsername, inputs.named);
+  return undefined;
+}
+
+/** A dry syncUser's answer for a key the streams answer alone (settledWithoutIo); undefined: syncUser must run. */
+export function settledFromStream(inputs: SliceInputs, config: ProvisionConfig): Settled | undefined {
+  const read = streamedRead(inputs.user);
+  const look = streamedLook(inputs, wantedName(read, config));
+  return look && settledWithoutIo(read, look, config);
 }
 
 /** An account row as syncUser's one-account look-up would see it. */
@@ -165,13 +192,11 @@ export function sliceAccounts(inputs: SliceInputs, ords: OrdsClient, queues: Sli
   return {
     lookup: async (key, deadline, o) => {
       if (o.attempt > 1) return lookupAccount(ords, key, deadline, { dryRun: o.dryRun });
-      if (inputs.account) return fromRow(inputs.account);
-      // No row and no mapped group: syncUser has nothing to do, and the name is not claimed.
-      if (!inputs.user || inputs.user.groups.length === 0 || !key.dbUsername) return empty(null);
-      if (!inputs.named) {
-        if (!queues) return lookupAccount(ords, key, deadline, { dryRun: o.dryRun });
-        inputs.named = await queues.name({ iamUserId: key.iamUserId, userName: inputs.user.userName, dbUsername: key.dbUsername });
-      }
+      const streamed = streamedLook(inputs, key.dbUsername);
+      if (streamed) return streamed;
+      // Left: a user in a mapped group without a row, whose wanted name was not asked about yet.
+      if (!queues || !inputs.user || !key.dbUsername) return lookupAccount(ords, key, deadline, { dryRun: o.dryRun });
+      inputs.named = await queues.name({ iamUserId: key.iamUserId, userName: inputs.user.userName, dbUsername: key.dbUsername });
       return fromNamed(key.dbUsername, inputs.named);
     },
     countObjects: async (dbUsername, deadline, attempt) => {

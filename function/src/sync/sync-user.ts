@@ -154,6 +154,56 @@ function planContext(config: ProvisionConfig): PlanContext {
   return ctx;
 }
 
+const NO_ACCOUNT = "the user is in no mapped group and has no account";
+
+/** The database name IAM's user name maps to (what the look-up asks about); a name that cannot map throws. */
+export function wantedName(read: UserRead, config: Pick<ProvisionConfig, "NAMING_RULE" | "NAME_PREFIX">): string | undefined {
+  return read.kind === "found" ? dbUsernameFor(read.user.userName, config.NAMING_RULE, config.NAME_PREFIX) : undefined;
+}
+
+/** One attempt's plan from what IAM answered and what the database shows, before any change or role check. */
+interface Planned {
+  /** The account's database name (registered, else the one IAM's name maps to). */
+  dbUsername?: string;
+  /** Absent: the user is in no mapped group and has no account (nothing to plan). */
+  plan?: AccountPlan;
+  /** The plan may drop this account: ask its object count and plan again with it. */
+  countObjectsOf?: string;
+}
+
+function planFrom(read: UserRead, look: AccountLookup, config: ProvisionConfig, objectCount?: number): Planned {
+  const row = look.mine;
+  const desired = desiredFrom(read.kind === "found" ? read.user : null, read.kind === "found" ? mappingKeys(read.user.groups, config.mapping) : [], row, config);
+  const dbUsername = row?.dbUsername ?? desired?.dbUsername;
+  if (desired === undefined) return { dbUsername };
+  const observed = observedFrom(look, desired?.dbUsername, config.managed);
+  if (desired === null && row && config.DELETE_POLICY !== "lock" && observed.dictUser) {
+    if (objectCount === undefined) return { dbUsername, countObjectsOf: row.dbUsername };
+    observed.objectCount = objectCount;
+  }
+  return { dbUsername, plan: planAccount(desired, row, observed, planContext(config)) };
+}
+
+/** What a dry syncUser answers for one account without I/O (no role check, no object count, no change). */
+export interface Settled extends Pick<SyncResult, "reason" | "notes"> {
+  outcome: "unchanged" | "refused";
+  principal: Pick<SyncResult["principal"], "dbUsername">;
+}
+
+/**
+ * A dry syncUser's answer from an IAM read and a look-up already in hand (reconciliation's plan pass, for the
+ * accounts its streams answer), or undefined when syncUser itself must run (a change, a role check, a count).
+ * The same planner and the same verdicts as syncUser's first attempt; a bad name throws as there.
+ */
+export function settledWithoutIo(read: UserRead, look: AccountLookup, config: ProvisionConfig): Settled | undefined {
+  const { dbUsername, plan, countObjectsOf } = planFrom(read, look, config);
+  if (countObjectsOf !== undefined) return undefined;
+  const principal = { dbUsername };
+  if (!plan) return { outcome: "unchanged", reason: NO_ACCOUNT, principal, notes: [] };
+  if (plan.refused) return { outcome: "refused", reason: plan.refused, principal, notes: plan.notes };
+  return plan.ops.length === 0 ? { outcome: "unchanged", reason: "database already matches", principal, notes: plan.notes } : undefined;
+}
+
 /** Roles a plan grants: what the transitive role check must clear first. */
 function grantedRoles(ops: readonly Op[]): string[] {
   return ops.flatMap((op) => (op.op === "grant" && op.what.kind === "role" ? [op.what.name] : []));
@@ -220,7 +270,7 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
 
   let lastSendAttempts = 0;
   for (let attempt = 1; ; attempt++) {
-    const wanted = read.kind === "found" ? dbUsernameFor(read.user.userName, config.NAMING_RULE, config.NAME_PREFIX) : undefined;
+    const wanted = wantedName(read, config);
     let look = attempt === 1 && early ? await early : undefined;
     if (!look || (!look.mine && wanted !== guess)) look = await accounts.lookup({ iamUserId: userId, dbUsername: wanted }, o.deadline, { dryRun: o.dryRun, attempt });
     if (look.registryWasMissing && attempt === 1) {
@@ -228,14 +278,11 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
     }
     const row = look.mine;
     steps.push({ step: "read_database", detail: row ? `registry: ${row.dbUsername} ${row.status} v${row.version}` : `registry: no account for ${userId}` });
-    const desired = desiredFrom(read.kind === "found" ? read.user : null, read.kind === "found" ? mappingKeys(read.user.groups, config.mapping) : [], row, config);
-    principal.dbUsername = row?.dbUsername ?? desired?.dbUsername;
-    if (desired === undefined) return done("unchanged", "the user is in no mapped group and has no account");
-    const observed = observedFrom(look, desired?.dbUsername, config.managed);
-    if (desired === null && row && config.DELETE_POLICY !== "lock" && observed.dictUser) {
-      observed.objectCount = await accounts.countObjects(row.dbUsername, o.deadline, attempt);
-    }
-    const plan = planAccount(desired, row, observed, planContext(config));
+    let planned = planFrom(read, look, config);
+    if (planned.countObjectsOf !== undefined) planned = planFrom(read, look, config, await accounts.countObjects(planned.countObjectsOf, o.deadline, attempt));
+    principal.dbUsername = planned.dbUsername;
+    const plan = planned.plan;
+    if (!plan) return done("unchanged", NO_ACCOUNT);
     notes.push(...plan.notes.filter((n) => !notes.includes(n)));
     const refused = plan.refused ?? (await roleRefusal(plan, deps, o.deadline));
     steps.push({ step: "plan", detail: refused ? `refused: ${refused}` : `${plan.ops.length} statements` });
