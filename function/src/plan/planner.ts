@@ -1,6 +1,7 @@
 import { grantableKey, type ProvisionConfig } from "../config/load";
 import { iamPrincipal, ownershipRefusal, type DictUser } from "../registry/ownership";
 import type { DbIdentifier } from "../sql/quote";
+import { sameMembers } from "../util/short-lists";
 import { TOMBSTONES, type Grantable, type Op, type RegistryRow } from "./ops";
 
 /** What IAM says the account should be; null = the IAM user is gone. */
@@ -181,8 +182,7 @@ function planUnsealed(desired: DesiredAccount | null, actual: RegistryRow | null
   if (desired.iamUserName !== actual.iamUserName) {
     notes.push(`IAM user ${actual.iamUserId} is now ${desired.iamUserName}; ${user} keeps the principal it was created with (${actual.iamUserName})`);
   }
-  const sameGroups = [...desired.groups].sort().join("\n") === [...actual.groups].sort().join("\n");
-  if (ops.length > 0 || !sameGroups || status !== actual.status) {
+  if (ops.length > 0 || !sameMembers(desired.groups, actual.groups) || status !== actual.status) {
     ops.push({ op: "registry_update", row: { ...actual, groups: desired.groups, status } });
   }
   return { ops, notes };

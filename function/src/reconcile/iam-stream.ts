@@ -1,3 +1,4 @@
+import { insertSorted } from "../util/short-lists";
 import { ScimError, type ScimClient } from "./scim-client";
 
 const USER_STATE = "urn:ietf:params:scim:schemas:oracle:idcs:extension:userState:User";
@@ -67,12 +68,11 @@ export async function readMemberships(
           if (m.type !== undefined && m.type !== "User") continue;
           const list = memberOf.get(m.value);
           if (!list) memberOf.set(m.value, [key]);
-          else if (!list.includes(key)) list.push(key);
+          else insertSorted(list, key);
         }
       }
     }
   }
-  for (const list of memberOf.values()) list.sort();
   return { memberOf, groupsFound };
 }
 

@@ -5,15 +5,21 @@ export interface Merged<A, B> {
   b?: B;
 }
 
-/** Reads an async stream of pages one item at a time. */
+/** Reads an async stream of pages one item at a time; only moving to the next page awaits. */
 class Cursor<T> {
   private page: T[] = [];
   private i = 0;
   private done = false;
   constructor(private readonly pages: AsyncIterator<T[]>) {}
 
-  async peek(): Promise<T | undefined> {
-    while (this.i >= this.page.length && !this.done) {
+  /** The next item is at hand, or the stream is over: peek() answers without reading. */
+  get ready(): boolean {
+    return this.done || this.i < this.page.length;
+  }
+
+  /** Reads pages until one has an item or the stream ends. */
+  async fill(): Promise<void> {
+    while (!this.ready) {
       const next = await this.pages.next();
       if (next.done) this.done = true;
       else {
@@ -21,6 +27,9 @@ class Cursor<T> {
         this.i = 0;
       }
     }
+  }
+
+  peek(): T | undefined {
     return this.i < this.page.length ? this.page[this.i] : undefined;
   }
 
@@ -44,7 +53,10 @@ export async function* mergeByKey<A, B>(
   const cb = new Cursor(bs[Symbol.asyncIterator]());
   let out: Merged<A, B>[] = [];
   for (;;) {
-    const [a, b] = await Promise.all([ca.peek(), cb.peek()]);
+    // Awaiting per key was most of the merge's cost: only a page boundary waits (both sides at once).
+    if (!ca.ready || !cb.ready) await Promise.all([ca.fill(), cb.fill()]);
+    const a = ca.peek();
+    const b = cb.peek();
     if (a === undefined && b === undefined) break;
     const ka = a === undefined ? undefined : keyA(a);
     const kb = b === undefined ? undefined : keyB(b);

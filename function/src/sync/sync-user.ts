@@ -11,6 +11,7 @@ import { preview, type StatementReport } from "../provision/execute";
 import { generatePassword } from "../provision/password";
 import type { AccountLookup } from "../registry/lookup";
 import type { DbIdentifier } from "../sql/quote";
+import { insertSorted } from "../util/short-lists";
 import { ordsAccounts, ordsExecutor, type AccountSource, type UnitExecutor } from "./inputs";
 
 export type Outcome = "applied" | "unchanged" | "planned" | "refused" | "failed";
@@ -89,12 +90,12 @@ const CLOCK_SKEW_MS = 60_000;
 
 /** The mapping keys of the user's groups: by OCID when the mapping is keyed by OCID, else by name. */
 export function mappingKeys(groups: readonly { id: string; name: string }[], mapping: ReadonlyMap<string, unknown>): string[] {
-  const keys = new Set<string>();
+  const keys: string[] = [];
   for (const g of groups) {
-    if (mapping.has(g.id)) keys.add(g.id);
-    else if (g.name && mapping.has(g.name)) keys.add(g.name);
+    if (mapping.has(g.id)) insertSorted(keys, g.id);
+    else if (g.name && mapping.has(g.name)) insertSorted(keys, g.name);
   }
-  return [...keys].sort();
+  return keys;
 }
 
 function disagreement(read: UserRead, a: Announcement): string | undefined {
