@@ -45,10 +45,18 @@ export interface AccountPlan {
   notes: string[];
 }
 
+/** Grantables come from the config (one object per grant for the run): their keys are made once. */
+const keys = new WeakMap<Grantable, string>();
+function keyOf(g: Grantable): string {
+  let key = keys.get(g);
+  if (key === undefined) keys.set(g, (key = grantableKey(g)));
+  return key;
+}
+
 function grantsFor(groups: readonly string[], ctx: PlanContext): Map<string, Grantable> {
   const out = new Map<string, Grantable>();
-  for (const g of ctx.defaultGrants) out.set(grantableKey(g), g);
-  for (const group of groups) for (const g of ctx.mapping.get(group) ?? []) out.set(grantableKey(g), g);
+  for (const g of ctx.defaultGrants) out.set(keyOf(g), g);
+  for (const group of groups) for (const g of ctx.mapping.get(group) ?? []) out.set(keyOf(g), g);
   return out;
 }
 
@@ -56,7 +64,10 @@ function grantsFor(groups: readonly string[], ctx: PlanContext): Map<string, Gra
 function heldGrants(row: RegistryRow, observed: Observed, ctx: PlanContext): Map<string, Grantable> {
   if (!observed.actualGrants) return grantsFor(row.groups, ctx);
   const out = new Map<string, Grantable>();
-  for (const g of observed.actualGrants) if (ctx.managed.has(grantableKey(g))) out.set(grantableKey(g), g);
+  for (const g of observed.actualGrants) {
+    const key = keyOf(g);
+    if (ctx.managed.has(key)) out.set(key, g);
+  }
   return out;
 }
 
@@ -172,8 +183,13 @@ function planUnsealed(desired: DesiredAccount | null, actual: RegistryRow | null
   const ops: Op[] = [];
   const want = grantsFor(desired.groups, ctx);
   const have = heldGrants(actual, observed, ctx);
-  for (const [key, g] of want) if (!have.has(key)) ops.push({ op: "grant", user, what: g });
-  for (const [key, g] of have) if (!want.has(key)) ops.push({ op: "revoke", user, what: g });
+  // forEach, not for-of over entries: no [key, value] array per grant (reconciliation plans every account).
+  want.forEach((g, key) => {
+    if (!have.has(key)) ops.push({ op: "grant", user, what: g });
+  });
+  have.forEach((g, key) => {
+    if (!want.has(key)) ops.push({ op: "revoke", user, what: g });
+  });
   const status = desired.blocked ? "LOCKED" : "OPEN";
   const locked = observed.dictUser ? isLockedStatus(observed.dictUser.accountStatus) : actual.status === "LOCKED";
   if (locked !== desired.blocked) ops.push({ op: desired.blocked ? "lock" : "unlock", user });

@@ -7,7 +7,10 @@
 export function insertSorted(list: string[], s: string): void {
   let i = list.length;
   while (i > 0 && (list[i - 1] as string) > s) i--;
-  if (i === 0 || list[i - 1] !== s) list.splice(i, 0, s);
+  if (i > 0 && list[i - 1] === s) return;
+  // Shifted by hand: splice would allocate the (empty) array of removed items on every call.
+  for (let k = list.length; k > i; k--) list[k] = list[k - 1] as string;
+  list[i] = s;
 }
 
 function count(list: readonly string[], s: string): number {
