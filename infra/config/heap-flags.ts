@@ -10,13 +10,10 @@ export const FUNCTION_MEMORY_MB = [128, 256, 512, 1024, 2048, 3072] as const;
 /**
  * V8 sizes its heap from the host's memory, not the container's, and lets garbage pile up past a 128 MB shape
  * (bench: 173 MiB peak uncapped, 117 MiB with these flags at 128 MB). Half the shape for the old space leaves
- * room for the node binary, buffers and the young generation. The 1 MB young generation is for the 128 MB
- * shape only: from 256 MB (the shape reconciliation is sized for) a 4 MB one lets a parsed page die young
- * instead of being copied and promoted (reconcile bench, 10k users steady: scavenge pauses 189 -> 48 ms,
- * product CPU 0.92 -> 0.59 s, peak RSS 135 -> 141 MB).
+ * room for the node binary, buffers and the young generation.
  */
 export function nodeOptionsFor(memoryMb: number): string {
-  return `--max-old-space-size=${Math.floor(memoryMb / 2)} --max-semi-space-size=${memoryMb <= 128 ? 1 : 4}`;
+  return `--max-old-space-size=${Math.floor(memoryMb / 2)} --max-semi-space-size=${memoryMb <= 256 ? 1 : 4}`;
 }
 
 /** Every Node options string a code cache is built for: none (local runs) and each shape's. */
