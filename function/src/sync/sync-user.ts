@@ -240,12 +240,13 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
   const notes: string[] = [];
   const done = (outcome: Outcome, reason: string, statements: StatementReport[] = []): SyncResult => ({ outcome, reason, principal, statements, notes, steps });
 
-  // With a name in the payload, the database is read while IAM answers: keyed by the OCID and, as a guess
-  // only, that name. The guess never reaches a plan: if IAM's name maps elsewhere and the user has no account
-  // yet, the database is read again with IAM's name (a forged name costs one more call, nothing else).
+  // The database is read while IAM answers: keyed by the OCID (the registry row, if the user has an account,
+  // is all a plan reads) and, as a guess only, the name a payload carries. The guess never reaches a plan: if
+  // the user has no account yet and will get one, the database is read again with IAM's name (a forged or
+  // missing name costs one more call, nothing else).
   const guess = o.nameHint ? safeDbName(o.nameHint, config) : undefined;
-  const early = guess ? accounts.lookup({ iamUserId: userId, dbUsername: guess }, o.deadline, { dryRun: o.dryRun, attempt: 1 }) : undefined;
-  early?.catch(() => undefined);
+  const early = accounts.lookup({ iamUserId: userId, dbUsername: guess }, o.deadline, { dryRun: o.dryRun, attempt: 1 });
+  early.catch(() => undefined);
   let read = await deps.reader.read(userId);
   // IAM reads are eventually consistent: when IAM does not show what the event announced, read again a few
   // times (short backoff) before deciding. Still different: inside the window after the event that is IAM
@@ -272,8 +273,11 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
   let lastSendAttempts = 0;
   for (let attempt = 1; ; attempt++) {
     const wanted = wantedName(read, config);
-    let look = attempt === 1 && early ? await early : undefined;
-    if (!look || (!look.mine && wanted !== guess)) look = await accounts.lookup({ iamUserId: userId, dbUsername: wanted }, o.deadline, { dryRun: o.dryRun, attempt });
+    let look = attempt === 1 ? await early : undefined;
+    // Without a registry row the wanted name matters only when an account is to be made (a mapped group).
+    if (!look || (!look.mine && wanted !== guess && read.kind === "found" && mappingKeys(read.user.groups, config.mapping).length > 0)) {
+      look = await accounts.lookup({ iamUserId: userId, dbUsername: wanted }, o.deadline, { dryRun: o.dryRun, attempt });
+    }
     if (look.registryWasMissing && attempt === 1) {
       notes.push(o.dryRun ? "registry table IAM_ADB_SYNC_ACCOUNTS does not exist yet (a real run creates it)" : "created the registry table IAM_ADB_SYNC_ACCOUNTS");
     }
