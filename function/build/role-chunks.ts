@@ -1,0 +1,81 @@
+/**
+ * How the bundle is split per role: app.js holds the fdk, the router and everything the provisioning role
+ * runs; each other role's code is its own file, required only when the router first reaches that role, so a
+ * provisioning function never reads or compiles reconcile or governance code (templates included), and the
+ * governance roles never load reconcile code. A module a chunk shares with app.js is not bundled into the
+ * chunk twice: the chunk takes app.js's own instance of it (one logger, one services cache, one HTTP agent),
+ * which app.js exports by path under `shared`.
+ */
+import type { Plugin } from "esbuild";
+import { relative, resolve } from "node:path";
+
+const SRC = resolve(__dirname, "../src");
+
+/** The file each role's code is bundled into, by the module the router imports for that role. */
+export const ROLE_CHUNKS: ReadonlyMap<string, string> = new Map([
+  [resolve(SRC, "reconcile/handler.ts"), "reconcile.js"],
+  [resolve(SRC, "governance/index.ts"), "governance.js"],
+]);
+
+/** The role a chunk's code cache is built by running (bundle.ts starts the function as that role). */
+export const CHUNK_WARMUP_ROLE: Readonly<Record<string, string>> = { "reconcile.js": "reconcile", "governance.js": "ag-schema" };
+
+/** The chunk files an app.js build reached, filled by `roleChunkImports`. */
+export type ReachedChunks = Set<string>;
+
+/**
+ * For the app.js build: a role module imported with `import()` becomes `require("./<chunk>")` (the launcher
+ * loads it through its code cache) instead of being bundled; `reached` learns which chunks to build.
+ */
+export function roleChunkImports(reached: ReachedChunks): Plugin {
+  return {
+    name: "role-chunk-imports",
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== "dynamic-import" || args.pluginData === "inner") return undefined;
+        const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: "inner" });
+        const chunk = ROLE_CHUNKS.get(found.path);
+        if (!chunk) return undefined;
+        reached.add(chunk);
+        return { path: chunk, namespace: "role-chunk" };
+      });
+      build.onLoad({ filter: /.*/, namespace: "role-chunk" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(`./${args.path}`)});`, loader: "js" }));
+      build.onResolve({ filter: /^\.\/[\w-]+\.js$/, namespace: "role-chunk" }, (args) => ({ path: args.path, external: true }));
+    },
+  };
+}
+
+/** The key app.js exports a shared module under: its path from the repository root. */
+const sharedKey = (root: string, file: string) => relative(root, file).split("\\").join("/");
+
+/**
+ * For a chunk's build: every import that resolves to a module app.js already holds (`appInputs`, absolute
+ * paths) is replaced by app.js's instance; `used` collects their keys, for app.js to export.
+ */
+export function sharedFromApp(root: string, appInputs: ReadonlySet<string>, used: Set<string>): Plugin {
+  return {
+    name: "shared-from-app",
+    setup(build) {
+      build.onResolve({ filter: /^\.\/app\.js$/, namespace: "shared" }, (args) => ({ path: args.path, external: true }));
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind === "entry-point" || args.pluginData === "inner") return undefined;
+        const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: "inner" });
+        if (found.errors.length > 0 || found.external || !appInputs.has(found.path)) return undefined;
+        const key = sharedKey(root, found.path);
+        used.add(key);
+        return { path: key, namespace: "shared" };
+      });
+      // require() gives app.js's CommonJS view of the module, so the chunk's imports of it interoperate as they would inside one bundle.
+      build.onLoad({ filter: /.*/, namespace: "shared" }, (args) => ({ contents: `module.exports = require("./app.js").shared[${JSON.stringify(args.path)}]();`, loader: "js" }));
+    },
+  };
+}
+
+/**
+ * The source of app.js's entry: the function's entry, plus (when chunks use any) `shared`, each module the
+ * chunks take from app.js behind a thunk, so exporting it does not change when it is initialised.
+ */
+export function appEntrySource(root: string, entry: string, shared: ReadonlySet<string>): string {
+  const thunks = [...shared].sort().map((key) => `${JSON.stringify(key)}: () => require(${JSON.stringify(resolve(root, key))})`);
+  return `import ${JSON.stringify(entry)};\n${thunks.length > 0 ? `export const shared = {\n${thunks.join(",\n")}\n};\n` : ""}`;
+}
