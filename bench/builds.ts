@@ -11,13 +11,15 @@ export const SDK_PACKAGES = ["oci-common", "oci-secrets"];
 export interface Build {
   file: string;
   bytes: number;
+  /** The JavaScript files shipped together (bundleFunction builds: launcher, app.js, role chunks); `bytes` is their sum. */
+  scripts?: string[];
   /** V8 code caches shipped beside it, bytes and count (bundleFunction builds only). */
   cacheBytes?: number;
   caches?: number;
 }
 
 export interface Builds {
-  /** dist/function/func.js, rebuilt by function/build/bundle.ts (synth hashes it for the image tag). */
+  /** dist/function/func.js and the scripts it loads, rebuilt by function/build/bundle.ts (synth hashes the directory for the image tag). */
   ours: Build;
   /** `esbuild --bundle --minify --platform=node` of the same entry: what a straightforward build gives. */
   naive: Build;

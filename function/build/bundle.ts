@@ -69,8 +69,11 @@ export async function bundleFunction(outDir: string = DIST_DIR, entry = MAIN): P
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, "func.js");
   const common = { ...BUNDLE_OPTIONS, sourcemap: false, legalComments: "none", logLevel: "warning", absWorkingDir: ROOT } as const;
-  const app = (shared: ReadonlySet<string>, reached: Set<string>) =>
-    ({ ...common, stdin: { contents: appEntrySource(ROOT, entry, shared), resolveDir: dirname(entry), sourcefile: "app-entry.ts", loader: "ts" }, plugins: [roleChunkImports(reached)] }) as const;
+  const app = (shared: ReadonlySet<string>, reached: Set<string>) => ({
+    ...common,
+    stdin: { contents: appEntrySource(ROOT, entry, shared), resolveDir: dirname(entry), sourcefile: "app-entry.ts", loader: "ts" as const },
+    plugins: [roleChunkImports(reached)],
+  });
   // First which modules app.js holds and which role chunks it reaches; then the chunks, taking those
   // modules from app.js; then app.js, exporting what the chunks take.
   const reached = new Set<string>();

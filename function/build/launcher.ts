@@ -38,7 +38,7 @@ function compile(file: string, name: string): Script {
  * app.js gets the instance already running), anything else is Node's (the bundles leave only built-ins).
  */
 function bundleRequire(id: string): unknown {
-  return id.startsWith("./") ? load(id.slice(2)) : require(id);
+  return id.startsWith("./") ? load(id.slice(2)) : module.require(id);
 }
 
 function load(name: string): unknown {
