@@ -36,10 +36,13 @@ function compile(file: string, name: string): Script {
 /**
  * The bundle's own require: `./<name>` is one of the bundle's scripts beside func.js (a chunk asking for
  * app.js gets the instance already running), anything else is Node's (the bundles leave only built-ins).
+ * It carries require's properties, which bundled packages read (`require.main`).
  */
-function bundleRequire(id: string): unknown {
-  return id.startsWith("./") ? load(id.slice(2)) : module.require(id);
-}
+const bundleRequire = Object.assign((id: string): unknown => (id.startsWith("./") ? load(id.slice(2)) : module.require(id)), {
+  main: require.main,
+  resolve: require.resolve,
+  cache: require.cache,
+});
 
 function load(name: string): unknown {
   const known = loaded.get(name);
