@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { startCacheWarmup } from "./cache-warmup";
 import { CACHED_NODE_OPTIONS } from "../../infra/config/heap-flags";
 import { codeCacheName } from "./code-cache-name";
-import { appEntrySource, CHUNK_WARMUP_ROLE, ROLE_CHUNKS, roleChunkImports, sharedFromApp } from "./role-chunks";
+import { appEntrySource, ROLE_CHUNKS, roleChunkImports, sharedFromApp } from "./role-chunks";
 
 /** Where the function image's files are assembled: func.js (launcher), app.js and the role chunks (the function), their V8 code caches, func.yaml, package.json. */
 export const DIST_DIR = resolve(__dirname, "../../dist/function");
@@ -80,21 +80,22 @@ export async function bundleFunction(outDir: string = DIST_DIR, entry = MAIN): P
   const probe = await build({ ...app(new Set(), reached), write: false, metafile: true });
   const appInputs = new Set(Object.keys(probe.metafile.inputs).map((p) => resolve(ROOT, p)));
   const shared = new Set<string>();
-  const chunks = [...ROLE_CHUNKS].filter(([, chunk]) => reached.has(chunk));
-  for (const [source, chunk] of chunks) {
-    await build({ ...common, entryPoints: [source], outfile: join(outDir, chunk), plugins: [sharedFromApp(ROOT, appInputs, shared)] });
+  const chunks = ROLE_CHUNKS.filter((c) => reached.has(c.file));
+  for (const chunk of chunks) {
+    await build({ ...common, entryPoints: [chunk.source], outfile: join(outDir, chunk.file), plugins: [sharedFromApp(ROOT, appInputs, shared)] });
   }
   await build({ ...app(shared, new Set()), outfile: join(outDir, "app.js") });
   await build({ ...common, entryPoints: [resolve(__dirname, "launcher.ts")], outfile: file });
   for (const name of ["func.yaml", "package.json"]) {
     copyFileSync(resolve(__dirname, name), join(outDir, name));
   }
-  const scripts = ["func.js", "app.js", ...chunks.map(([, chunk]) => chunk)];
+  const scripts = ["func.js", "app.js", ...chunks.map((c) => c.file)];
   // app.js's caches come from a provisioning run, each chunk's from a run of its role.
-  const runs = ["app.js", ...chunks.map(([, chunk]) => chunk)].flatMap((script) => CACHED_NODE_OPTIONS.map((nodeOptions) => ({ script, nodeOptions })));
+  const loaded = [{ script: "app.js", role: undefined }, ...chunks.map((c) => ({ script: c.file, role: c.role }))];
+  const runs = loaded.flatMap((l) => CACHED_NODE_OPTIONS.map((nodeOptions) => ({ ...l, nodeOptions })));
   // Two cache builds at a time (each is a short-lived Node 22 process).
   if (existsSync(NODE22)) {
-    for (let i = 0; i < runs.length; i += 2) await Promise.all(runs.slice(i, i + 2).map((r) => writeCodeCache(file, r.script, r.nodeOptions)));
+    for (let i = 0; i < runs.length; i += 2) await Promise.all(runs.slice(i, i + 2).map((r) => writeCodeCache(file, r)));
   }
   const caches = runs.map((r) => join(outDir, codeCacheName(r.script, r.nodeOptions))).filter((c) => existsSync(c));
   const size = (f: string) => statSync(f).size;
@@ -104,14 +105,13 @@ export async function bundleFunction(outDir: string = DIST_DIR, entry = MAIN): P
 /**
  * Starts func.js under Node 22 as the Functions service would, until its listener is up; feeds it the
  * warm-up events of cache-warmup.ts (the echo baseline gets them too, and answers them as it answers
- * anything), as the role whose code `script` holds; then has it write the cache of `script` for
- * `nodeOptions`' heap flags, which so holds what start-up and a first event compiled.
+ * anything), as `role` (provisioning when none); then has it write the cache of `script` for `nodeOptions`'
+ * heap flags, which so holds what start-up and a first event compiled.
  */
-async function writeCodeCache(file: string, script: string, nodeOptions: string): Promise<void> {
+async function writeCodeCache(file: string, { script, role, nodeOptions }: { script: string; role?: string; nodeOptions: string }): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "code-cache-"));
   const socket = join(dir, "fn.sock");
   const warmup = await startCacheWarmup();
-  const role = CHUNK_WARMUP_ROLE[script];
   try {
     const child = spawn(NODE22, [file], {
       env: {

@@ -11,33 +11,35 @@ import { relative, resolve } from "node:path";
 
 const SRC = resolve(__dirname, "../src");
 
-/** The file each role's code is bundled into, by the module the router imports for that role. */
-export const ROLE_CHUNKS: ReadonlyMap<string, string> = new Map([
-  [resolve(SRC, "reconcile/handler.ts"), "reconcile.js"],
-  [resolve(SRC, "governance/index.ts"), "governance.js"],
-]);
+export interface RoleChunk {
+  /** The module the router imports for the role(s). */
+  source: string;
+  /** The file it is bundled into, beside app.js. */
+  file: string;
+  /** A role that loads it: bundle.ts starts the function as that role to build the chunk's code cache. */
+  role: string;
+}
 
-/** The role a chunk's code cache is built by running (bundle.ts starts the function as that role). */
-export const CHUNK_WARMUP_ROLE: Readonly<Record<string, string>> = { "reconcile.js": "reconcile", "governance.js": "ag-schema" };
-
-/** The chunk files an app.js build reached, filled by `roleChunkImports`. */
-export type ReachedChunks = Set<string>;
+export const ROLE_CHUNKS: readonly RoleChunk[] = [
+  { source: resolve(SRC, "reconcile/handler.ts"), file: "reconcile.js", role: "reconcile" },
+  { source: resolve(SRC, "governance/index.ts"), file: "governance.js", role: "ag-schema" },
+];
 
 /**
  * For the app.js build: a role module imported with `import()` becomes `require("./<chunk>")` (the launcher
  * loads it through its code cache) instead of being bundled; `reached` learns which chunks to build.
  */
-export function roleChunkImports(reached: ReachedChunks): Plugin {
+export function roleChunkImports(reached: Set<string>): Plugin {
   return {
     name: "role-chunk-imports",
     setup(build) {
       build.onResolve({ filter: /.*/ }, async (args) => {
         if (args.kind !== "dynamic-import" || args.pluginData === "inner") return undefined;
         const found = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: "inner" });
-        const chunk = ROLE_CHUNKS.get(found.path);
+        const chunk = ROLE_CHUNKS.find((c) => c.source === found.path);
         if (!chunk) return undefined;
-        reached.add(chunk);
-        return { path: chunk, namespace: "role-chunk" };
+        reached.add(chunk.file);
+        return { path: chunk.file, namespace: "role-chunk" };
       });
       build.onLoad({ filter: /.*/, namespace: "role-chunk" }, (args) => ({ contents: `module.exports = require(${JSON.stringify(`./${args.path}`)});`, loader: "js" }));
       build.onResolve({ filter: /^\.\/[\w-]+\.js$/, namespace: "role-chunk" }, (args) => ({ path: args.path, external: true }));
