@@ -1,7 +1,7 @@
 import { build, type BuildOptions } from "esbuild";
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BUNDLE_OPTIONS, bundleFunction } from "../function/build/bundle";
+import { BUNDLE_OPTIONS, bundleFunction, type BuiltBundle } from "../function/build/bundle";
 
 export const ROOT = resolve(__dirname, "..");
 const MAIN = join(ROOT, "function/src/main.ts");
@@ -11,8 +11,6 @@ export const SDK_PACKAGES = ["oci-common", "oci-secrets"];
 export interface Build {
   file: string;
   bytes: number;
-  /** The JavaScript files shipped together (bundleFunction builds: launcher, app.js, role chunks); `bytes` is their sum. */
-  scripts?: string[];
   /** V8 code caches shipped beside it, bytes and count (bundleFunction builds only). */
   cacheBytes?: number;
   caches?: number;
@@ -20,7 +18,7 @@ export interface Build {
 
 export interface Builds {
   /** dist/function/func.js and the scripts it loads, rebuilt by function/build/bundle.ts (synth hashes the directory for the image tag). */
-  ours: Build;
+  ours: BuiltBundle;
   /** `esbuild --bundle --minify --platform=node` of the same entry: what a straightforward build gives. */
   naive: Build;
   /** Our sources in one transpiled file, node_modules left external (needs NODE_PATH at run time). */
