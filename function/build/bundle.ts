@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { startCacheWarmup } from "./cache-warmup";
 import { CACHED_NODE_OPTIONS } from "../../infra/config/heap-flags";
 import { codeCacheName } from "./code-cache-name";
-import { appEntrySource, ROLE_CHUNKS, roleChunkImports, sharedFromApp } from "./role-chunks";
+import { appEntrySource, type ModuleFormat, ROLE_CHUNKS, roleChunkImports, sharedFromApp } from "./role-chunks";
 
 /** Where the function image's files are assembled: func.js (launcher), app.js and the role chunks (the function), their V8 code caches, func.yaml, package.json. */
 export const DIST_DIR = resolve(__dirname, "../../dist/function");
@@ -69,7 +69,7 @@ export async function bundleFunction(outDir: string = DIST_DIR, entry = MAIN): P
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, "func.js");
   const common = { ...BUNDLE_OPTIONS, sourcemap: false, legalComments: "none", logLevel: "warning", absWorkingDir: ROOT } as const;
-  const app = (shared: ReadonlySet<string>, reached: Set<string>) => ({
+  const app = (shared: ReadonlyMap<string, ModuleFormat>, reached: Set<string>) => ({
     ...common,
     stdin: { contents: appEntrySource(ROOT, entry, shared), resolveDir: dirname(entry), sourcefile: "app-entry.ts", loader: "ts" as const },
     plugins: [roleChunkImports(reached)],
@@ -77,13 +77,14 @@ export async function bundleFunction(outDir: string = DIST_DIR, entry = MAIN): P
   // First which modules app.js holds and which role chunks it reaches; then the chunks, taking those
   // modules from app.js; then app.js, exporting what the chunks take.
   const reached = new Set<string>();
-  const probe = await build({ ...app(new Set(), reached), write: false, metafile: true });
+  const probe = await build({ ...app(new Map(), reached), write: false, metafile: true });
   const appInputs = new Set(Object.keys(probe.metafile.inputs).map((p) => resolve(ROOT, p)));
-  const shared = new Set<string>();
+  const used = new Set<string>();
   const chunks = ROLE_CHUNKS.filter((c) => reached.has(c.file));
   for (const chunk of chunks) {
-    await build({ ...common, entryPoints: [chunk.source], outfile: join(outDir, chunk.file), plugins: [sharedFromApp(ROOT, appInputs, shared)] });
+    await build({ ...common, entryPoints: [chunk.source], outfile: join(outDir, chunk.file), plugins: [sharedFromApp(ROOT, appInputs, used)] });
   }
+  const shared = new Map([...used].map((key) => [key, probe.metafile.inputs[key]?.format] as const));
   await build({ ...app(shared, new Set()), outfile: join(outDir, "app.js") });
   await build({ ...common, entryPoints: [resolve(__dirname, "launcher.ts")], outfile: file });
   for (const name of ["func.yaml", "package.json"]) {

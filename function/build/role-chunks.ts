@@ -73,11 +73,24 @@ export function sharedFromApp(root: string, appInputs: ReadonlySet<string>, used
   };
 }
 
+/** How a shared module was written, as esbuild's metafile says: it decides how app.js exports it. */
+export type ModuleFormat = "esm" | "cjs" | undefined;
+
 /**
  * The source of app.js's entry: the function's entry, plus (when chunks use any) `shared`, each module the
- * chunks take from app.js behind a thunk, so exporting it does not change when it is initialised.
+ * chunks take from app.js behind a thunk giving the CommonJS view of it that a require() inside one bundle
+ * gives. An ES module is imported as a namespace (a require() would make esbuild wrap it and all it imports in
+ * lazy initialisers, on the provisioning role's start path too; app.js's ES modules are all on that path
+ * already, its lazy imports being CommonJS packages); a CommonJS one is required when first asked for, so
+ * exporting it does not load it any earlier.
  */
-export function appEntrySource(root: string, entry: string, shared: ReadonlySet<string>): string {
-  const thunks = [...shared].sort().map((key) => `${JSON.stringify(key)}: () => require(${JSON.stringify(resolve(root, key))})`);
-  return `import ${JSON.stringify(entry)};\n${thunks.length > 0 ? `export const shared = {\n${thunks.join(",\n")}\n};\n` : ""}`;
+export function appEntrySource(root: string, entry: string, shared: ReadonlyMap<string, ModuleFormat>): string {
+  const keys = [...shared.keys()].sort();
+  const file = (key: string) => JSON.stringify(resolve(root, key));
+  const imports = keys.map((key, i) => (shared.get(key) === "esm" ? `import * as m${i} from ${file(key)};\n` : "")).join("");
+  const thunks = keys.map((key, i) => `${JSON.stringify(key)}: () => ${shared.get(key) === "esm" ? `esModule(m${i})` : `require(${file(key)})`}`);
+  if (thunks.length === 0) return `import ${JSON.stringify(entry)};\n`;
+  // The view esbuild's own require() of an ES module gives: live getters, marked __esModule for the importer's interop.
+  const esModule = `const esModule = (ns) => Object.defineProperties({}, Object.fromEntries([["__esModule", { value: true }], ...Object.keys(ns).map((k) => [k, { get: () => ns[k], enumerable: true }])]));\n`;
+  return `import ${JSON.stringify(entry)};\n${imports}${esModule}export const shared = {\n${thunks.join(",\n")}\n};\n`;
 }
