@@ -1,7 +1,7 @@
 import { build, type BuildOptions } from "esbuild";
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BUNDLE_OPTIONS, bundleFunction } from "../function/build/bundle";
+import { BUNDLE_OPTIONS, bundleFunction, type BuiltBundle } from "../function/build/bundle";
 
 export const ROOT = resolve(__dirname, "..");
 const MAIN = join(ROOT, "function/src/main.ts");
@@ -17,8 +17,8 @@ export interface Build {
 }
 
 export interface Builds {
-  /** dist/function/func.js, rebuilt by function/build/bundle.ts (synth hashes it for the image tag). */
-  ours: Build;
+  /** dist/function/func.js and the scripts it loads, rebuilt by function/build/bundle.ts (synth hashes the directory for the image tag). */
+  ours: BuiltBundle;
   /** `esbuild --bundle --minify --platform=node` of the same entry: what a straightforward build gives. */
   naive: Build;
   /** Our sources in one transpiled file, node_modules left external (needs NODE_PATH at run time). */

@@ -1,11 +1,13 @@
 /**
- * What the code-cache run (bundle.ts) feeds the function before it writes app.js.v8cache, so that the
+ * What the code-cache runs (bundle.ts) feed the function before it writes a script's code cache, so that the
  * functions a first real event runs are in the cache too, not only those of start-up: a configured
  * provisioning function (throw-away resource principal, every endpoint on one loopback server of the build)
  * gets an event it ignores, then a createuser event. The server refuses every call (404
  * NotAuthorizedOrNotFound, permanent, so nothing retries): the event goes through config, services, the
  * resource principal, request signing, the Vault client and the failure reply. Nothing leaves loopback and no
- * real credential is involved.
+ * real credential is involved. A role chunk's run is the same process started as that role: it loads the
+ * chunk and answers the same events with the role's own reply (a config refusal, as the build configures no
+ * reconcile or template target), so that chunk's cache holds its start-up and first-reply path.
  */
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
