@@ -2,7 +2,7 @@ import type { Logger } from "../log/logger";
 import { httpExchange, type HttpResult } from "../net/http";
 import { withRetry, type RetryPolicy } from "../net/retry";
 import type { TokenSource } from "../oauth/token-source";
-import { envelopeSchema, itemError, OraError, type EnvelopeItem } from "./envelope";
+import { itemError, parseEnvelope, OraError, type EnvelopeItem } from "./envelope";
 
 export type OrdsAuth = { kind: "oauth"; tokens: TokenSource } | { kind: "basic"; username: string; password: string };
 
@@ -113,9 +113,9 @@ export class OrdsClient {
     } catch {
       throw new OrdsError(`ORDS at ${this.host} sent a reply that is not JSON`, res.status);
     }
-    const env = envelopeSchema.safeParse(parsed);
-    if (!env.success) throw new OrdsError(`ORDS at ${this.host} sent a reply without statement items`, res.status);
-    return env.data.items;
+    const items = parseEnvelope(parsed);
+    if (!items) throw new OrdsError(`ORDS at ${this.host} sent a reply without statement items`, res.status);
+    return items;
   }
 
   /**
