@@ -51,7 +51,8 @@ describe("README", () => {
     clone = freshClone();
   }, 120_000);
   afterAll(async () => {
-    if (stay && stay.exitCode === null) {
+    // A process killed by a signal has a null exitCode and will not emit "exit" again: it is gone.
+    if (stay && stay.exitCode === null && stay.signalCode === null) {
       const gone = new Promise((r) => stay?.once("exit", r));
       try {
         process.kill(-(stay.pid as number), "SIGTERM");
