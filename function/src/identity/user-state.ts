@@ -6,6 +6,7 @@ import { callOci, OciRequestError } from "../oci/call";
 import type { AuthenticationDetailsProvider } from "oci-common";
 import { signedRequest } from "../oci/signed-request";
 import { AsyncTtlCache } from "../oci/ttl-cache";
+import { scimUserRecord, USER_STATE } from "./scim-user";
 import { IdentityError } from "./types";
 
 /** One IAM user as the identity domain (or IAM) says it is now: the only source a sync plans from. */
@@ -29,15 +30,6 @@ export interface UserStateReader {
   readonly calls: number;
 }
 
-const USER_STATE = "urn:ietf:params:scim:schemas:oracle:idcs:extension:userState:User";
-
-const scimUser = z.object({
-  ocid: z.string(),
-  userName: iamUserNameSchema,
-  active: z.boolean().optional(),
-  [USER_STATE]: z.object({ locked: z.object({ on: z.boolean().optional() }).optional() }).optional(),
-  groups: z.array(z.object({ value: z.string(), ocid: z.string().optional(), display: groupNameSchema.optional() })).default([]),
-});
 const scimList = z.object({ totalResults: z.number(), Resources: z.array(z.unknown()).default([]) });
 
 function parsed<T extends z.ZodTypeAny>(schema: T, text: string, what: string): z.output<T> {
@@ -93,17 +85,9 @@ function domainReader(o: ReaderOptions & { domainUrl: string }): UserStateReader
       const list = await search(what, `ocid eq ${JSON.stringify(ocid)}`, `ocid,userName,active,${USER_STATE}:locked,groups`);
       if (list.Resources.length > 1) throw new IdentityError(`${what}: ${list.Resources.length} users share this OCID`, "bad_reply");
       if (list.Resources.length === 0) return { kind: "absent" };
-      const u = checked(scimUser, list.Resources[0], what);
-      if (u.ocid !== ocid) throw new IdentityError(`${what}: the domain answered another user`, "bad_reply");
-      return {
-        kind: "found",
-        user: {
-          ocid,
-          userName: u.userName,
-          blocked: u.active === false || u[USER_STATE]?.locked?.on === true,
-          groups: u.groups.map((g) => ({ id: g.ocid ?? g.value, name: g.display ?? "" })),
-        },
-      };
+      const user = scimUserRecord(list.Resources[0], (detail) => new IdentityError(`${what}: ${detail}`, "bad_reply"));
+      if (user.ocid !== ocid) throw new IdentityError(`${what}: the domain answered another user`, "bad_reply");
+      return { kind: "found", user };
     },
   };
 }

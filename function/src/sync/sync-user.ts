@@ -244,10 +244,12 @@ export async function syncUser(userId: string, deps: SyncDeps, o: SyncOptions): 
   // is all a plan reads) and, as a guess only, the name a payload carries. The guess never reaches a plan: if
   // the user has no account yet and will get one, the database is read again with IAM's name (a forged or
   // missing name costs one more call, nothing else).
+  // The IAM read goes first: its RSA signature is made on the thread pool while the look-up is put together.
+  const firstRead = deps.reader.read(userId);
   const guess = o.nameHint ? safeDbName(o.nameHint, config) : undefined;
   const early = accounts.lookup({ iamUserId: userId, dbUsername: guess }, o.deadline, { dryRun: o.dryRun, attempt: 1 });
   early.catch(() => undefined);
-  let read = await deps.reader.read(userId);
+  let read = await firstRead;
   // IAM reads are eventually consistent: when IAM does not show what the event announced, read again a few
   // times (short backoff) before deciding. Still different: inside the window after the event that is IAM
   // lagging (retry later); later than that, IAM is the truth (a forged or superseded event).
