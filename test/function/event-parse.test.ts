@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEvent } from "../../function/src/events/parse";
-import { RULE_EVENT_TYPES } from "../../function/src/events/event-types";
+import { EVENT_TYPES, RULE_EVENT_TYPES } from "../../function/src/events/event-types";
 import { EXAMPLES } from "../support/paths";
 
 const example = (name: string) => readFileSync(join(EXAMPLES, "events", `${name}.json`), "utf8");
@@ -119,6 +119,26 @@ describe("event parsing", () => {
       ]),
     );
     expect(RULE_EVENT_TYPES.every((t) => t === t.toLowerCase())).toBe(true);
+  });
+
+  it("every path of the event types is a plain dotted path from the root (the parser walks nothing else)", () => {
+    const paths = Object.values(EVENT_TYPES).flatMap((spec) => [spec.userId, spec.userName, spec.groupId ?? [], spec.groupName ?? [], spec.blocked ?? []].flat());
+    expect(paths.filter((p) => !/^\$(\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(p))).toEqual([]);
+  });
+
+  it("reads own fields only: an inherited property or an array index is no user id", () => {
+    const inherited = mutate("createuser", (e) => {
+      delete e.data.additionalDetails.userId;
+      delete e.data.additionalDetails.targetId;
+      e.data.resourceId = undefined;
+      e.data.additionalDetails = Object.assign([], { length: 0 });
+    });
+    expect(parseEvent(inherited)).toMatchObject({ kind: "invalid", error: expect.stringContaining("no user OCID") });
+    const viaProto = mutate("createuser", (e) => {
+      e.data.additionalDetails = { ["__proto__"]: { userId: "ocid1.user.oc1..forged" } };
+      delete e.data.resourceId;
+    });
+    expect(parseEvent(viaProto)).toMatchObject({ kind: "invalid", error: expect.stringContaining("no user OCID") });
   });
 });
 

@@ -1,4 +1,4 @@
-import { createAuditSink, redact } from "../../function/src/audit";
+import { createAuditSink, redactedJson } from "../../function/src/audit";
 import { startOciServer, type OciServer } from "../servers/oci/server";
 import { captureLogger, useResourcePrincipal } from "./support";
 
@@ -138,14 +138,18 @@ describe("Object Storage server semantics", () => {
   });
 });
 
-describe("redact", () => {
-  it("masks any value under a sensitive key (flags and null excepted) and leaves the rest", () => {
-    expect(redact({ tokenCount: 3, passwordExpired: true, user: "a", n: null, list: [1, "x"] })).toEqual({
+describe("redactedJson", () => {
+  it("masks any value under a sensitive key (flags and null excepted) at any depth, and leaves the rest", () => {
+    const record = { tokenCount: 3, passwordExpired: true, user: "a", n: null, list: [1, "x", { apiKey: { id: "k" } }], at: new Date(0), deep: { a: { b: { credential: "c" } } } };
+    expect(JSON.parse(redactedJson(record))).toEqual({
       tokenCount: "[redacted]",
       passwordExpired: true,
       user: "a",
       n: null,
-      list: [1, "x"],
+      list: [1, "x", { apiKey: "[redacted]" }],
+      at: "1970-01-01T00:00:00.000Z",
+      deep: { a: { b: { credential: "[redacted]" } } },
     });
+    expect(record.deep.a.b.credential).toBe("c");
   });
 });

@@ -1,2 +1,2 @@
 export { createAuditSink, AuditError, type AuditRecord, type AuditSink, type AuditSinkOptions, type AuditUpload } from "./sink";
-export { redact } from "./redact";
+export { redactedJson } from "./redact";

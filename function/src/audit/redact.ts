@@ -12,16 +12,16 @@ const SENSITIVE_TEXT: Array<[RegExp, string]> = [
 
 export const REDACTED = "[redacted]";
 
-export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 32) return "[too deep]";
-  if (typeof value === "string") return SENSITIVE_TEXT.reduce((s, [re, to]) => s.replace(re, to), value);
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      out[k] = SENSITIVE_KEY.test(k) && v !== null && v !== undefined && typeof v !== "boolean" ? REDACTED : redact(v, depth + 1);
-    }
-    return out;
-  }
-  return value;
+const masked = (text: string) => SENSITIVE_TEXT.reduce((s, [re, to]) => s.replace(re, to), text);
+
+/**
+ * `record` as the JSON an audit object holds (indented for people reading it), masked while it is written:
+ * a value under a sensitive key (flags and null excepted) and secrets inside strings. No masked copy of the
+ * record is built first.
+ */
+export function redactedJson(record: unknown): string {
+  return JSON.stringify(record, (key, value: unknown) => {
+    if (SENSITIVE_KEY.test(key) && value !== null && value !== undefined && typeof value !== "boolean") return REDACTED;
+    return typeof value === "string" ? masked(value) : value;
+  }, 2);
 }

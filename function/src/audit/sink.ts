@@ -4,7 +4,7 @@ import { callOci, OciRequestError, OciTransientError } from "../oci/call";
 import { onceAsync } from "../oci/once";
 import { regionalEndpoint, sendSigned, signedRequest, signRequest, withUnsignedBody } from "../oci/signed-request";
 import { auditObjectName } from "./object-name";
-import { redact } from "./redact";
+import { redactedJson } from "./redact";
 
 /** Built by the caller: event id, type, principal, outcome, statements (already redacted). */
 export interface AuditRecord {
@@ -90,7 +90,7 @@ export function createAuditSink(opts: AuditSinkOptions): AuditSink {
         }
         let body: string;
         try {
-          body = JSON.stringify(redact(record), null, 2);
+          body = redactedJson(record);
         } catch {
           throw new AuditError(`audit record for event ${record.eventId} cannot be serialised as JSON`);
         }

@@ -1,6 +1,7 @@
 /**
  * Every IAM event type the function acts on, and where each one carries the ids and names it needs.
- * To accept a new variant, add a row: paths are JSONPath expressions tried in order, the first string wins.
+ * To accept a new variant, add a row: paths are dotted property paths from the event's root (`$.data.x`),
+ * tried in order, the first string wins. Plain paths, not JSONPath: every event walks them.
  * Matching is on the lower-cased type, so the CamelCase spelling OCI Audit uses is accepted too.
  */
 export type EventAction = "user.created" | "user.deleted" | "member.added" | "member.removed" | "user.state";

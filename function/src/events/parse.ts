@@ -1,4 +1,3 @@
-import { JSONPath } from "jsonpath-plus";
 import { z } from "zod";
 import { EVENT_TYPES, type EventAction, type EventTypeSpec } from "./event-types";
 import { groupNameSchema, iamUserNameSchema, ocidSchema, shown } from "./identifiers";
@@ -29,9 +28,23 @@ const envelopeSchema = z.object({
   data: z.record(z.unknown(), { invalid_type_error: "must be an object" }),
 });
 
+const keysOf = new Map<string, string[]>();
+
+/** The value at a `$.a.b` path of event-types.ts, own properties only (an inherited `constructor` is no field). */
+function valueAt(doc: unknown, path: string): unknown {
+  let keys = keysOf.get(path);
+  if (!keys) keysOf.set(path, (keys = path.split(".").slice(1)));
+  let v = doc;
+  for (const key of keys) {
+    if (typeof v !== "object" || v === null || Array.isArray(v) || !Object.hasOwn(v, key)) return undefined;
+    v = (v as Record<string, unknown>)[key];
+  }
+  return v;
+}
+
 function firstString(doc: unknown, paths: readonly string[] | undefined): { path: string; value: unknown } | undefined {
   for (const path of paths ?? []) {
-    const [value] = JSONPath({ path, json: doc as object, wrap: true }) as unknown[];
+    const value = valueAt(doc, path);
     if (value !== undefined && value !== null && value !== "") return { path, value };
   }
   return undefined;
