@@ -67,3 +67,16 @@ describe.each([
     expect((err as Error).message).toMatch(/may only contain/);
   });
 });
+
+describe("identity domain replies at the boundary", () => {
+  it.each([
+    ["a list without totalResults", { Resources: [] }, /totalResults Required/],
+    ["Resources that are not a list", { totalResults: 1, Resources: { ocid: JANE } }, /Resources Expected array/],
+    ["a user without a user name", { totalResults: 1, Resources: [{ ocid: JANE }] }, /userName Required/],
+  ])("an identity domain reply with %s is refused, naming the field", async (_, json, message) => {
+    oci.faults.next({ json, match: "/admin/v1/Users" });
+    const err = await reader(true).read(JANE).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IdentityError);
+    expect((err as Error).message).toMatch(message);
+  });
+});

@@ -32,14 +32,23 @@ export interface UserStateReader {
 
 const scimList = z.object({ totalResults: z.number(), Resources: z.array(z.unknown()).default([]) });
 
-function parsed<T extends z.ZodTypeAny>(schema: T, text: string, what: string): z.output<T> {
-  let doc: unknown;
+function jsonOf(text: string, what: string): unknown {
   try {
-    doc = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
     throw new IdentityError(`${what}: reply is not JSON`, "bad_reply");
   }
-  return checked(schema, doc, what);
+}
+
+const parsed = <T extends z.ZodTypeAny>(schema: T, text: string, what: string): z.output<T> => checked(schema, jsonOf(text, what), what);
+
+/** scimList's rules checked by hand first (every event reads one list); zod names the fault of a bad one. */
+function listReply(text: string, what: string): z.output<typeof scimList> {
+  const doc = jsonOf(text, what) as { totalResults?: unknown; Resources?: unknown } | null;
+  if (typeof doc === "object" && doc !== null && typeof doc.totalResults === "number" && (doc.Resources === undefined || Array.isArray(doc.Resources))) {
+    return { totalResults: doc.totalResults, Resources: (doc.Resources ?? []) as unknown[] };
+  }
+  return checked(scimList, doc, what);
 }
 
 function checked<T extends z.ZodTypeAny>(schema: T, doc: unknown, what: string): z.output<T> {
@@ -67,7 +76,7 @@ function domainReader(o: ReaderOptions & { domainUrl: string }): UserStateReader
       },
       { log: o.log, policy: o.retry },
     );
-    return parsed(scimList, res.body, what);
+    return listReply(res.body, what);
   };
   return {
     get calls() {

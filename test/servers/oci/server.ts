@@ -92,6 +92,7 @@ export async function startOciServer(o: OciServerOptions = {}): Promise<OciServe
       record(route.op, reply.status);
       return req.socket.destroy();
     }
+    if (fault && "json" in fault) return send(route?.op ?? "unknown", { status: fault.status, json: fault.json });
     if (fault) return send(route?.op ?? "unknown", ociError(fault.status, FAULT_CODES[fault.status] ?? "InjectedFault", `injected fault ${fault.status}`));
     if (!route) {
       return send("unknown", candidates.length ? ociError(405, "MethodNotAllowed", `${method} is not allowed here`) : ociError(404, "NotFound", "No such API path"));

@@ -186,24 +186,26 @@ export interface FaultSpec {
   drop?: boolean;
   /** Carry the request out, then close the connection without answering (the reply is lost). */
   loseReply?: boolean;
+  /** Answer with this JSON body (status 200 unless given) instead of the API's own: a reply to refuse. */
+  json?: unknown;
 }
 
 /** Queued failures, consumed in order by matching requests. */
 export class Faults {
-  private readonly queue: Array<Required<Omit<FaultSpec, "match">> & { match?: string }> = [];
+  private readonly queue: Array<Required<Omit<FaultSpec, "match" | "json">> & Pick<FaultSpec, "match" | "json">> = [];
   next(spec: FaultSpec): void {
-    this.queue.push({ status: 503, times: 1, drop: false, loseReply: false, ...spec });
+    this.queue.push({ status: "json" in spec ? 200 : 503, times: 1, drop: false, loseReply: false, ...spec });
   }
   clear(): void {
     this.queue.length = 0;
   }
   /** The fault for this request, if any (and uses it up). */
-  take(path: string): { status: number; drop: boolean; loseReply: boolean } | undefined {
+  take(path: string): { status: number; drop: boolean; loseReply: boolean; json?: unknown } | undefined {
     const i = this.queue.findIndex((f) => f.match === undefined || path.includes(f.match));
     if (i < 0) return undefined;
     const f = this.queue[i];
     if (--f.times <= 0) this.queue.splice(i, 1);
-    return { status: f.status, drop: f.drop, loseReply: f.loseReply };
+    return { status: f.status, drop: f.drop, loseReply: f.loseReply, ...("json" in f ? { json: f.json } : {}) };
   }
 }
 
