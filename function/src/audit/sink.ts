@@ -15,14 +15,12 @@ export interface AuditSink {
   /** Stores one record as a new object; resolves to the object name. */
   write(record: AuditRecord & { eventId: string; eventTime?: string }): Promise<string>;
   /**
-   * Starts the upload of an event's record before the record exists: the object is named now and its PUT
-   * signed (on the thread pool) once `signAfter` settles, while the event's other calls are on the wire, so
-   * storing the record at the end costs one round trip and no RSA signature. `signAfter` is the event's
-   * identity read: its own signature is on the critical path, and two RSA signatures at once share the CPU.
-   * A signature older than a minute, or not yet started when the record is stored, is made then. The object
-   * is dated by begin(); unlike write(), storing logs no line of its own (the caller's event line names it).
+   * Starts the upload of an event's record before the record exists: the object is named and its PUT signed
+   * (on the thread pool) now, while the event's other calls are on the wire, so storing the record at the end
+   * costs one round trip and no RSA signature. A signature older than a minute is made again. The object is
+   * dated by begin(); unlike write(), storing logs no line of its own (the caller's event line names it).
    */
-  begin(eventId: string, signAfter?: Promise<unknown>): AuditUpload;
+  begin(eventId: string): AuditUpload;
 }
 
 export interface AuditUpload {
@@ -65,24 +63,17 @@ export function createAuditSink(opts: AuditSinkOptions): AuditSink {
   const signPut = (url: string) => signRequest({ method: "PUT", url, headers: PUT_HEADERS }, { unsignedBody: true });
 
   /** `announce`: log the stored object on a line of its own (a caller that logs the name itself does not). */
-  const start = (eventId: string, announce: boolean, signAfter?: Promise<unknown>): AuditUpload => {
+  const start = (eventId: string, announce: boolean): AuditUpload => {
     const at = now();
     const target = (async () => {
       const [base, ns] = await Promise.all([getEndpoint(), getNamespace()]);
       const objectName = auditObjectName(eventId, at);
       return { ns, objectName, url: `${base}/n/${encodeURIComponent(ns)}/b/${encodeURIComponent(opts.bucket)}/o/${encodeURIComponent(objectName)}` };
     })();
+    const presigned = target.then((t) => signPut(t.url));
     // Failures surface in write(), which awaits (or re-makes) both.
     target.catch(() => undefined);
-    let presigned: Promise<Awaited<ReturnType<typeof signPut>>> | undefined;
-    let storing = false;
-    const presign = () => {
-      if (storing) return;
-      presigned = target.then((t) => signPut(t.url));
-      presigned.catch(() => undefined);
-    };
-    if (signAfter) void signAfter.then(presign, presign);
-    else presign();
+    presigned.catch(() => undefined);
     return {
       async write(record) {
         if (typeof record.eventId !== "string" || record.eventId.trim() === "") {
@@ -94,14 +85,13 @@ export function createAuditSink(opts: AuditSinkOptions): AuditSink {
         } catch {
           throw new AuditError(`audit record for event ${record.eventId} cannot be serialised as JSON`);
         }
-        storing = true;
         const { ns, objectName, url } = await target;
         const what = `audit object ${objectName} in bucket ${opts.bucket}`;
         try {
           await callOci(
             what,
             async (attempt) => {
-              const early = attempt === 1 && presigned ? await presigned.catch(() => undefined) : undefined;
+              const early = attempt === 1 ? await presigned.catch(() => undefined) : undefined;
               const ready = early && Date.now() - early.signedAt < PRESIGNED_MAX_AGE_MS ? early : await signPut(url);
               try {
                 await sendSigned(withUnsignedBody(ready, body));
@@ -122,7 +112,7 @@ export function createAuditSink(opts: AuditSinkOptions): AuditSink {
     };
   };
 
-  return { begin: (eventId, signAfter) => start(eventId, false, signAfter), write: (record) => start(record.eventId, true).write(record) };
+  return { begin: (eventId) => start(eventId, false), write: (record) => start(record.eventId, true).write(record) };
 }
 
 /** Well inside the 5 minutes of clock skew OCI accepts. */

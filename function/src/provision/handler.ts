@@ -1,6 +1,5 @@
 import type { AuditUpload } from "../audit";
 import type { IamEvent } from "../events/parse";
-import type { UserStateReader } from "../identity/user-state";
 import { parseEvent } from "../events/parse";
 import type { Invocation, Reply } from "../runtime/invocation";
 import { describeFailure, servicesOrFailure } from "../runtime/failure";
@@ -43,24 +42,6 @@ function announcement(event: IamEvent): Announcement {
   }
 }
 
-/** `reader`, and a promise that settles with its first read (or with the handler, if it never reads). */
-function watchFirstRead(inner: UserStateReader): { reader: UserStateReader; firstRead: Promise<void> } {
-  let settle = (): void => undefined;
-  const firstRead = new Promise<void>((resolve) => (settle = resolve));
-  const reader: UserStateReader = {
-    read(ocid) {
-      const read = inner.read(ocid);
-      read.then(settle, settle);
-      return read;
-    },
-    findOcid: (userName) => inner.findOcid(userName),
-    get calls() {
-      return inner.calls;
-    },
-  };
-  return { reader, firstRead };
-}
-
 /**
  * The provisioning function: an IAM event (or a provision-on-demand request) names one user; that user is
  * read from IAM and synced by the same syncUser reconciliation uses.
@@ -97,8 +78,7 @@ export async function handleProvision(inv: Invocation): Promise<Reply> {
   }
   // Before the first change, not at the first invocation: an ignored or refused event makes no remote call.
   await startChecked(svc, inv.deadline);
-  const { reader, firstRead } = watchFirstRead(svc.reader);
-  const upload = svc.audit?.begin(trigger.eventId, firstRead);
+  const upload = svc.audit?.begin(trigger.eventId);
   const head = { eventId: trigger.eventId, eventType: trigger.eventType, action: trigger.action };
   const before = svc.calls();
   let body: Record<string, unknown>;
@@ -109,7 +89,7 @@ export async function handleProvision(inv: Invocation): Promise<Reply> {
     const ords = await svc.ords();
     const result = await syncUser(
       trigger.userId,
-      { config: svc.config, log, ords, reader, roles: svc.roles },
+      { config: svc.config, log, ords, reader: svc.reader, roles: svc.roles },
       { deadline: inv.deadline, dryRun, announced: trigger.announced, eventTime: trigger.eventTime, nameHint: trigger.nameHint },
     );
     status = STATUS[result.outcome];
