@@ -1,3 +1,4 @@
+import { createHook } from "node:async_hooks";
 import * as crypto from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -154,6 +155,34 @@ describe("KeyObjectRequestSigner", () => {
     const { ours, sdk } = await both(provider, cases[1], true);
     expect(ours).toEqual(sdk);
     expect(ours["x-content-sha256"]).toBeUndefined();
+  });
+
+  it("makes one RSA signature at a time, in the order asked for (the first is an event's critical path)", async () => {
+    const inFlight = new Set<number>();
+    let most = 0;
+    const done: number[] = [];
+    // SignJob is the async resource of crypto.sign with a callback: created when a signature starts on the pool.
+    const hook = createHook({
+      init(id, type) {
+        if (type === "SIGNREQUEST") most = Math.max(most, inFlight.add(id).size);
+      },
+      destroy: (id) => void inFlight.delete(id),
+      after: (id) => void inFlight.delete(id),
+    }).enable();
+    try {
+      const provider = await getAuthProvider();
+      const signer = new KeyObjectRequestSigner(provider);
+      await Promise.all(
+        [0, 1, 2, 3].map(async (i) => {
+          await signer.signHttpRequest({ method: "GET", uri: `${cases[0].uri}&n=${i}`, headers: new Headers() });
+          done.push(i);
+        }),
+      );
+    } finally {
+      hook.disable();
+    }
+    expect(most).toBe(1);
+    expect(done).toEqual([0, 1, 2, 3]);
   });
 
   it("parses the private key once, and again only when the provider's key changes", async () => {

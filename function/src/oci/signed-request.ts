@@ -127,7 +127,19 @@ function serviceCodeOf(body: string): string | undefined {
 const ALWAYS_SIGNED = ["x-date", "(request-target)", "host"];
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
-const signAsync = promisify(sign);
+const signOnPool = promisify(sign);
+let lastSignature: Promise<unknown> = Promise.resolve();
+
+/**
+ * RSA signatures one at a time, in the order asked for: a function has a fraction of a core, so two at
+ * once only share it, and the first asked for (an event's IAM read, on its critical path) would finish no
+ * sooner than the second (its audit PUT, needed only at the end).
+ */
+function signAsync(algorithm: string, data: Buffer, key: KeyObject): Promise<Buffer> {
+  const signed = lastSignature.then(() => signOnPool(algorithm, data, key));
+  lastSignature = signed.catch(() => undefined);
+  return signed;
+}
 
 /**
  * oci-common's RequestSigner contract (OCI's profile of draft-cavage HTTP signatures, byte for byte what

@@ -78,7 +78,9 @@ export async function handleProvision(inv: Invocation): Promise<Reply> {
   }
   // Before the first change, not at the first invocation: an ignored or refused event makes no remote call.
   await startChecked(svc, inv.deadline);
-  const upload = svc.audit?.begin(trigger.eventId);
+  let upload: AuditUpload | undefined;
+  // Begun once the event's IAM read has asked for its signature: RSA signatures go one at a time, in order.
+  const beginAudit = () => (upload ??= svc.audit?.begin(trigger.eventId));
   const head = { eventId: trigger.eventId, eventType: trigger.eventType, action: trigger.action };
   const before = svc.calls();
   let body: Record<string, unknown>;
@@ -87,11 +89,13 @@ export async function handleProvision(inv: Invocation): Promise<Reply> {
   const dryRun = svc.config.DRY_RUN || trigger.dryRun === true;
   try {
     const ords = await svc.ords();
-    const result = await syncUser(
+    const syncing = syncUser(
       trigger.userId,
       { config: svc.config, log, ords, reader: svc.reader, roles: svc.roles },
       { deadline: inv.deadline, dryRun, announced: trigger.announced, eventTime: trigger.eventTime, nameHint: trigger.nameHint },
     );
+    beginAudit();
+    const result = await syncing;
     status = STATUS[result.outcome];
     body = { ...head, dryRun, ...result };
   } catch (err) {
@@ -103,7 +107,7 @@ export async function handleProvision(inv: Invocation): Promise<Reply> {
   const after = svc.calls();
   body.remoteCalls = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]));
   body.durationMs = Date.now() - started;
-  const auditObject = await audit(svc, upload, { ...body, eventId: trigger.eventId, eventTime: trigger.eventTime, callId: inv.callId });
+  const auditObject = await audit(svc, beginAudit(), { ...body, eventId: trigger.eventId, eventTime: trigger.eventTime, callId: inv.callId });
   if (auditObject) body.audit = auditObject;
   const line = { callId: inv.callId, eventId: trigger.eventId, action: trigger.action, outcome: body.outcome, principal: body.principal, remoteCalls: body.remoteCalls, durationMs: body.durationMs, audit: auditObject };
   if (status >= 400) log.warn({ ...line, reason: body.reason ?? body.message }, "event not applied");
