@@ -79,7 +79,8 @@ export async function handleProvision(inv: Invocation): Promise<Reply> {
   // Before the first change, not at the first invocation: an ignored or refused event makes no remote call.
   await startChecked(svc, inv.deadline);
   let upload: AuditUpload | undefined;
-  // Begun once the event's IAM read has asked for its signature: RSA signatures go one at a time, in order.
+  // Begun once the event's IAM read has asked for its signature (RSA signatures go one at a time, in order),
+  // or at the end if the event got no further.
   const beginAudit = () => (upload ??= svc.audit?.begin(trigger.eventId));
   const head = { eventId: trigger.eventId, eventType: trigger.eventType, action: trigger.action };
   const before = svc.calls();
@@ -94,7 +95,8 @@ export async function handleProvision(inv: Invocation): Promise<Reply> {
       { config: svc.config, log, ords, reader: svc.reader, roles: svc.roles },
       { deadline: inv.deadline, dryRun, announced: trigger.announced, eventTime: trigger.eventTime, nameHint: trigger.nameHint },
     );
-    beginAudit();
+    // After the event's first requests are on the wire: naming and signing the audit PUT can wait that long.
+    setImmediate(beginAudit);
     const result = await syncing;
     status = STATUS[result.outcome];
     body = { ...head, dryRun, ...result };
