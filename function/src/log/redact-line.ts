@@ -4,7 +4,7 @@
  * logger in the first place.
  */
 const SENSITIVE = new Set(["password", "secret", "clientSecret", "client_secret", "token", "access_token", "authorization", "Authorization"]);
-export const CENSOR = "[redacted]";
+const CENSOR = "[redacted]";
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 
