@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { groupNameSchema, IAM_USER_NAME, iamUserNameSchema } from "../naming/boundary";
 import { UNSAFE_TEXT } from "../sql/quote";
+import { isJsonObject, optionalOf } from "../util/json-shape";
 import type { IamUserRecord } from "./user-state";
 
 /** The SCIM attribute of a user's lock state (asked for by name in `attributes`). */
@@ -17,8 +18,6 @@ const scimUser = z.object({
 /** zod's output (groups defaulted) fits the input type too: the quick path returns the input it checked. */
 type ScimUser = z.input<typeof scimUser>;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const optional = (v: unknown, type: "string" | "boolean") => v === undefined || typeof v === type;
 const groupName = (v: unknown) => v === undefined || (typeof v === "string" && v.length >= 1 && v.length <= 255 && !UNSAFE_TEXT.test(v));
 
 /**
@@ -27,18 +26,18 @@ const groupName = (v: unknown) => v === undefined || (typeof v === "string" && v
  * names the fault).
  */
 function quickUser(v: unknown): ScimUser | undefined {
-  if (!isObject(v)) return undefined;
+  if (!isJsonObject(v)) return undefined;
   const { ocid, userName, active, groups } = v;
-  if (typeof ocid !== "string" || typeof userName !== "string" || !IAM_USER_NAME.test(userName) || !optional(active, "boolean")) return undefined;
+  if (typeof ocid !== "string" || typeof userName !== "string" || !IAM_USER_NAME.test(userName) || !optionalOf(active, "boolean")) return undefined;
   const state = v[USER_STATE];
   if (state !== undefined) {
-    if (!isObject(state)) return undefined;
-    if (state.locked !== undefined && !(isObject(state.locked) && optional(state.locked.on, "boolean"))) return undefined;
+    if (!isJsonObject(state)) return undefined;
+    if (state.locked !== undefined && !(isJsonObject(state.locked) && optionalOf(state.locked.on, "boolean"))) return undefined;
   }
   if (groups !== undefined) {
     if (!Array.isArray(groups)) return undefined;
     for (const g of groups) {
-      if (!isObject(g) || typeof g.value !== "string" || !optional(g.ocid, "string") || !groupName(g.display)) return undefined;
+      if (!isJsonObject(g) || typeof g.value !== "string" || !optionalOf(g.ocid, "string") || !groupName(g.display)) return undefined;
     }
   }
   return v as ScimUser;

@@ -8,6 +8,7 @@ import { signedRequest } from "../oci/signed-request";
 import { AsyncTtlCache } from "../oci/ttl-cache";
 import { scimUserRecord, USER_STATE } from "./scim-user";
 import { IdentityError } from "./types";
+import { isJsonObject } from "../util/json-shape";
 
 /** One IAM user as the identity domain (or IAM) says it is now: the only source a sync plans from. */
 export interface IamUserRecord {
@@ -44,8 +45,8 @@ const parsed = <T extends z.ZodTypeAny>(schema: T, text: string, what: string): 
 
 /** scimList's rules checked by hand first (every event reads one list); zod names the fault of a bad one. */
 function listReply(text: string, what: string): z.output<typeof scimList> {
-  const doc = jsonOf(text, what) as { totalResults?: unknown; Resources?: unknown } | null;
-  if (typeof doc === "object" && doc !== null && typeof doc.totalResults === "number" && (doc.Resources === undefined || Array.isArray(doc.Resources))) {
+  const doc = jsonOf(text, what);
+  if (isJsonObject(doc) && typeof doc.totalResults === "number" && (doc.Resources === undefined || Array.isArray(doc.Resources))) {
     return { totalResults: doc.totalResults, Resources: (doc.Resources ?? []) as unknown[] };
   }
   return checked(scimList, doc, what);

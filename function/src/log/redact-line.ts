@@ -6,7 +6,8 @@
 const SENSITIVE = new Set(["password", "secret", "clientSecret", "client_secret", "token", "access_token", "authorization", "Authorization"]);
 const CENSOR = "[redacted]";
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+/** Objects of any kind, arrays and Errors included: what a log line may carry one level down. */
+const isObjectLike = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 
 /**
  * A copy that keeps the prototype and own properties, so an Error stays an Error for pino's serializer. An
@@ -23,7 +24,7 @@ function censored(o: Record<string, unknown>, depth: number): Record<string, unk
   let out: Record<string, unknown> | undefined;
   for (const key of Object.keys(o)) {
     const value = o[key];
-    const safe = SENSITIVE.has(key) ? CENSOR : depth > 0 && isObject(value) ? censored(value, depth - 1) : value;
+    const safe = SENSITIVE.has(key) ? CENSOR : depth > 0 && isObjectLike(value) ? censored(value, depth - 1) : value;
     if (safe !== value) (out ??= copyOf(o))[key] = safe;
   }
   return out ?? o;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isJsonObject, optionalOf } from "../util/json-shape";
 
 /** Rows are checked as one array of objects, not row by row: a 10,000-row page is a hot path. */
 export const rowsSchema = z.custom<Record<string, unknown>[]>(
@@ -29,23 +30,21 @@ const envelopeSchema = z.object({ items: z.array(itemSchema) }).passthrough();
 
 export type EnvelopeItem = z.infer<typeof itemSchema>;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const optionalOf = (v: unknown, type: "number" | "string" | "boolean") => v === undefined || typeof v === type;
 
 /**
  * itemSchema's rules checked by hand: every ORDS reply of every event passes here, and zod's copy of each item
  * was a tenth of an event's own time. undefined: anything it cannot vouch for (zod then decides, with defaults).
  */
 function quickItems(v: unknown): EnvelopeItem[] | undefined {
-  const items = isObject(v) ? v.items : undefined;
+  const items = isJsonObject(v) ? v.items : undefined;
   if (!Array.isArray(items)) return undefined;
   for (const item of items) {
-    if (!isObject(item)) return undefined;
+    if (!isJsonObject(item)) return undefined;
     const { statementId, statementType, result, response, resultSet, errorCode, errorDetails } = item;
     if (!optionalOf(statementId, "number") || !optionalOf(statementType, "string") || !optionalOf(result, "number")) return undefined;
     if (!optionalOf(errorCode, "number") || !optionalOf(errorDetails, "string")) return undefined;
     if (response !== undefined && !(Array.isArray(response) && response.every((l) => typeof l === "string"))) return undefined;
-    if (resultSet !== undefined && !(isObject(resultSet) && typeof resultSet.hasMore === "boolean" && Array.isArray(resultSet.items) && resultSet.items.every(isObject))) return undefined;
+    if (resultSet !== undefined && !(isJsonObject(resultSet) && typeof resultSet.hasMore === "boolean" && Array.isArray(resultSet.items) && resultSet.items.every(isJsonObject))) return undefined;
   }
   return items as EnvelopeItem[];
 }
