@@ -47,9 +47,10 @@ export function renderFiguresBlock(report: string): string {
   if (total("cold: fresh process") && total("warm: createuser")) rows.push(["remote calls per createuser event, cold → warm", `${total("cold: fresh process")} → ${total("warm: createuser")}`, "", ""]);
   const rec = [...t.values()].find((rows) => rows[0]?.[0] === "users");
   const largest = rec?.at(-1)?.[0];
-  const phase = (p: string) => rec?.find((r) => r[0] === largest && r[2].startsWith(p))?.[3];
-  if (phase("initial") && phase("steady")) rows.push([`reconcile ${largest} users, initial / steady`, `${phase("initial")} s / ${phase("steady")} s`, "", ""]);
   const col = (name: string) => rec?.[0]?.indexOf(name) ?? -1;
+  // The first row of a phase is the runner on Node 22 (the image's runtime).
+  const phase = (p: string) => rec?.find((r) => r[0] === largest && r[2].startsWith(p))?.[col("time (s)")];
+  if (phase("initial") && phase("steady")) rows.push([`reconcile ${largest} users, initial / steady`, `${phase("initial")} s / ${phase("steady")} s`, "", ""]);
   const steady = rec?.find((r) => r[0] === largest && r[2].startsWith("steady"));
   const [cpu, perK, servers, rss] = ["product CPU (s)", "product CPU per 1,000 users (ms)", "servers' CPU (s)", "runner peak RSS (MB)"].map(col);
   if (steady && cpu >= 0 && perK >= 0 && servers >= 0 && rss >= 0) {

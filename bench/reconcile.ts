@@ -10,7 +10,8 @@
  * The product's CPU is the runner's process.cpuUsage() across the run; the servers' CPU is their process's
  * over the same phase. The runner gets the NODE_OPTIONS the stack gives a 256 MB function (infra's
  * nodeOptionsFor), the shape reconciliation is sized for (BENCH_RUNNER_NODE_OPTIONS replaces them, to compare
- * heap settings); it runs our sources through tsx, whose own memory the "RSS at start" column shows. Prints a Markdown table; the time ratio is against the same phase at the
+ * heap settings); it runs our sources through tsx, whose own memory the "RSS at start" column shows. Runners
+ * run on Node 22, the image's runtime; the steady phase runs once more on the machine's node, for parity. Prints a Markdown table; the time ratio is against the same phase at the
  * size before (10× fewer users in the default sizes).
  */
 import { fork, type ChildProcess } from "node:child_process";
@@ -18,6 +19,7 @@ import { once } from "node:events";
 import { createLogger } from "../function/src/log/logger";
 import { reconcile } from "../function/src/reconcile/run";
 import { scenarioClients, startScenario } from "../test/reconcile/scenario";
+import { MACHINE_NODE, nodeVersion } from "./lib/proc";
 
 const PHASES = ["baseline: SCIM page-through", "initial (all accounts created)", "steady (nothing to change)", "drift (1% removed, 1% revoked by hand)"] as const;
 
@@ -37,6 +39,8 @@ interface Measured {
 
 interface Row extends Measured {
   users: number;
+  /** The runner's node version. */
+  node: string;
   groups: number;
   phase: string;
   /** The servers' process CPU over the phase, seconds. */
@@ -103,23 +107,33 @@ async function size(users: number): Promise<Row[]> {
     const [u] = (await once(servers, "message")) as [NodeJS.CpuUsage];
     return (u.user + u.system) / 1e6;
   };
-  // Loaded here only: the runners must not carry cdktf in their memory.
+  // Loaded here only: the runners must not carry cdktf or esbuild in their memory.
   const { nodeOptionsFor } = await import("../infra/constructs/function-app");
+  const { NODE22 } = await import("../function/build/bundle");
   const rows: Row[] = [];
-  for (const [i, phase] of PHASES.entries()) {
-    if (i === 3) {
-      servers.send("drift");
-      await once(servers, "message");
-    }
+  const runPhaseOn = async (i: number, node: string) => {
     const before = await serverCpu();
     // The config goes over IPC: a 5,000-group GROUP_ROLE_MAP is too big for an environment variable.
-    const runner = fork(__filename, ["--phase", String(i)], { execArgv: [...process.execArgv, ...(process.env.BENCH_RUNNER_NODE_OPTIONS ?? nodeOptionsFor(FUNCTION_MB)).split(" ").filter(Boolean)], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const runner = fork(__filename, ["--phase", String(i)], {
+      execPath: node,
+      execArgv: [...process.execArgv, ...(process.env.BENCH_RUNNER_NODE_OPTIONS ?? nodeOptionsFor(FUNCTION_MB)).split(" ").filter(Boolean)],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     const result = once(runner, "message");
     runner.send(raw);
     const [measured] = (await result) as [Measured];
     await once(runner, "exit");
     const serverCpuS = (await serverCpu()) - before;
-    rows.push({ users, groups: groupsFor(users), phase, serverCpuS, ...measured });
+    const phase = node === NODE22 ? PHASES[i] : `${PHASES[i]}, machine's node`;
+    rows.push({ users, groups: groupsFor(users), phase, node: nodeVersion(node), serverCpuS, ...measured });
+  };
+  for (const i of PHASES.keys()) {
+    if (i === 3) {
+      servers.send("drift");
+      await once(servers, "message");
+    }
+    await runPhaseOn(i, NODE22);
+    if (i === 2) await runPhaseOn(i, MACHINE_NODE);
   }
   servers.send("stop");
   await once(servers, "exit");
@@ -132,12 +146,12 @@ function table(rows: Row[]): string {
     return smaller && smaller.ms > 0 ? `${(r.ms / smaller.ms).toFixed(1)}× (${(r.users / smaller.users).toFixed(0)}× users)` : "–";
   };
   const lines = [
-    "| users | groups | phase | time (s) | time vs the size before | product CPU (s) | product CPU per 1,000 users (ms) | servers' CPU (s) | runner peak RSS (MB) | runner RSS at start (MB) | SCIM calls | ORDS calls | statements | accounts changed |",
-    "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| users | groups | phase | runner's node | time (s) | time vs the size before | product CPU (s) | product CPU per 1,000 users (ms) | servers' CPU (s) | runner peak RSS (MB) | runner RSS at start (MB) | SCIM calls | ORDS calls | statements | accounts changed |",
+    "| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.users.toLocaleString("en")} | ${r.groups.toLocaleString("en")} | ${r.phase} | ${(r.ms / 1000).toFixed(2)} | ${before(r)} | ${r.cpuS.toFixed(2)} | ${((r.cpuS * 1000 * 1000) / r.users).toFixed(1)} | ${r.serverCpuS.toFixed(2)} | ${r.rssMb} | ${r.startRssMb} | ${r.scimCalls} | ${r.ordsCalls} | ${r.statements} | ${r.accounts} |`,
+      `| ${r.users.toLocaleString("en")} | ${r.groups.toLocaleString("en")} | ${r.phase} | ${r.node} | ${(r.ms / 1000).toFixed(2)} | ${before(r)} | ${r.cpuS.toFixed(2)} | ${((r.cpuS * 1000 * 1000) / r.users).toFixed(1)} | ${r.serverCpuS.toFixed(2)} | ${r.rssMb} | ${r.startRssMb} | ${r.scimCalls} | ${r.ordsCalls} | ${r.statements} | ${r.accounts} |`,
     );
   }
   return lines.join("\n");
@@ -160,7 +174,7 @@ async function main(): Promise<void> {
     console.error(`reconcile bench: ${users.toLocaleString("en")} users…`);
     rows.push(...(await size(users)));
   }
-  console.log(`### Reconciliation (loopback SCIM + ORDS, Node ${process.version})\n\n${table(rows)}`);
+  console.log(`### Reconciliation (loopback SCIM + ORDS; servers on Node ${process.version})\n\n${table(rows)}`);
 }
 
 if (require.main === module) {

@@ -72,7 +72,7 @@ describe("function app construct", () => {
     expect(images.size).toBe(1);
     expect(fns["ag-schema"].display_name).toBe("grc-schema-template");
     expect(Object.keys(fns["ag-test"].config as object).sort()).toEqual(["AG_SYSTEMS", "FUNCTION_ROLE", "NODE_OPTIONS"]);
-    expect((fns.provision.config as Record<string, string>).NODE_OPTIONS).toBe("--max-old-space-size=256 --max-semi-space-size=4");
+    expect((fns.provision.config as Record<string, string>).NODE_OPTIONS).toBe("--max-old-space-size=256 --max-semi-space-size=16");
     expect((byRole(example).provision.config as Record<string, string>).NODE_OPTIONS).toMatch(/^--max-old-space-size=\d+ /);
     const ag = environmentInput("prod-eu").accessGovernance as { systems: unknown[] };
     expect(JSON.parse((fns["ag-test"].config as Record<string, string>).AG_SYSTEMS)).toEqual(ag.systems);
