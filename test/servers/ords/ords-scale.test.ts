@@ -81,4 +81,29 @@ describe("ORDS server: 100,000 users", () => {
     ]);
     expect(await rows(server, "select count(*) n from registry where db_username not in (select username from dba_users)")).toEqual([{ n: 0 }]);
   });
+
+  // The shapes of the function's one-account look-up (registry/lookup.ts): an OR of a key and an IN
+  // subquery, an OR of two keys of one table, an IN subquery on a grants view. They go through the indexes;
+  // the same conditions on an expression (`col || ''`, which no index serves) scan, and must agree.
+  it("answers OR-ed and IN-subquery key conditions through the indexes exactly as a scan does", async () => {
+    const sub = `(select db_username from registry where iam_user_id = 'ocid.500')`;
+    const pairs: [string, string][] = [
+      [`select username from dba_users where username = '${name(400)}' or username in ${sub}`, `select username from dba_users where username || '' = '${name(400)}' or username || '' in ${sub}`],
+      [`select username from dba_users where username = '${name(500)}' or username in ${sub}`, `select username from dba_users where username || '' = '${name(500)}' or username || '' in ${sub}`],
+      [`select role from dba_roles where role = 'APP_READER' or role in ${sub}`, `select role from dba_roles where role || '' = 'APP_READER' or role || '' in ${sub}`],
+      [`select db_username, iam_user_id from registry where iam_user_id = 'ocid.500' or db_username = '${name(600)}'`, `select db_username, iam_user_id from registry where iam_user_id || '' = 'ocid.500' or db_username || '' = '${name(600)}'`],
+      [`select db_username from registry where iam_user_id = 'ocid.500' or db_username = '${name(500)}'`, `select db_username from registry where iam_user_id || '' = 'ocid.500' or db_username || '' = '${name(500)}'`],
+      [`select grantee, granted_role from dba_role_privs where grantee in (select db_username from registry where iam_user_id in ('ocid.510', 'ocid.511'))`, `select grantee, granted_role from dba_role_privs where grantee || '' in (select db_username from registry where iam_user_id in ('ocid.510', 'ocid.511'))`],
+      [`select grantee from dba_sys_privs where grantee in ${sub}`, `select grantee from dba_sys_privs where grantee || '' in ${sub}`],
+      [`select username from dba_users where username in (select db_username from registry where iam_user_id = 'no such user')`, `select username from dba_users where username || '' in (select db_username from registry where iam_user_id = 'no such user')`],
+    ];
+    const sorted = (r: Array<Record<string, unknown>>) => r.map((x) => JSON.stringify(x)).sort();
+    for (const [viaIndex, viaScan] of pairs) expect(sorted(await rows(server, viaIndex))).toEqual(sorted(await rows(server, viaScan)));
+    // A row both sides find is listed once.
+    expect(await rows(server, `select username from dba_users where username = '${name(500)}' or username in ${sub}`)).toEqual([{ username: name(500) }]);
+    expect(await rows(server, `select db_username from registry where iam_user_id = 'ocid.500' or db_username = '${name(500)}'`)).toEqual([{ db_username: name(500) }]);
+    expect(await rows(server, `select grantee, granted_role from dba_role_privs where grantee in (select db_username from registry where iam_user_id in ('ocid.510', 'ocid.511'))`)).toEqual([
+      { grantee: name(510), granted_role: "APP_READER" },
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { ColumnType, Value } from "../sql/ast";
-import type { DbObject, OrdsDatabase, OrdsUser } from "./database";
+import type { DbObject, OrdsDatabase, OrdsRole, OrdsUser } from "./database";
 import type { Row } from "./eval";
 import type { ColumnMeta, Relation } from "./relation";
 
@@ -21,7 +21,9 @@ export function dictionaryViews(db: OrdsDatabase): Map<string, Relation> {
       USERNAME: (v) => one(typeof v === "string" ? db.user(v) : undefined, allUserRow),
     }),
     view("DBA_ROLES", [col("ROLE", "VARCHAR2", 128), col("AUTHENTICATION_TYPE", "VARCHAR2", 11), col("EXTERNAL_NAME", "VARCHAR2", 4000), col("ORACLE_MAINTAINED", "VARCHAR2", 1)],
-    () => mapIter(db.roles(), (r) => ({ ROLE: r.role, AUTHENTICATION_TYPE: r.externalName === null ? "NONE" : "GLOBAL", EXTERNAL_NAME: r.externalName, ORACLE_MAINTAINED: yn(r.oracleMaintained) }))),
+    () => mapIter(db.roles(), dbaRoleRow), {
+      ROLE: (v) => one(typeof v === "string" ? db.role(v) : undefined, dbaRoleRow),
+    }),
     view("DBA_ROLE_PRIVS", [col("GRANTEE", "VARCHAR2", 128), col("GRANTED_ROLE", "VARCHAR2", 128, false), col("ADMIN_OPTION", "VARCHAR2", 3), col("DEFAULT_ROLE", "VARCHAR2", 3)],
     () => mapIter(db.roleGrantRows(), (g) => rolePrivRow(g.grantee, g.role, g.adminOption)), {
       GRANTEE: (v) => (typeof v === "string" ? [...(db.roleGrantsOf(v) ?? new Map<string, boolean>())].map(([role, admin]) => rolePrivRow(v, role, admin)) : []),
@@ -116,6 +118,10 @@ function dbaUserRow(u: OrdsUser): Row {
     CREATED: u.created,
     ORACLE_MAINTAINED: yn(u.oracleMaintained),
   };
+}
+
+function dbaRoleRow(r: OrdsRole): Row {
+  return { ROLE: r.role, AUTHENTICATION_TYPE: r.externalName === null ? "NONE" : "GLOBAL", EXTERNAL_NAME: r.externalName, ORACLE_MAINTAINED: yn(r.oracleMaintained) };
 }
 
 function allUserRow(u: OrdsUser): Row {

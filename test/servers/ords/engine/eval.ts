@@ -7,6 +7,8 @@ export interface SubqueryProbe {
   has(v: Value): boolean;
   /** Whether the subquery yields a NULL (which makes NOT IN unknown). */
   hasNull(): boolean;
+  /** Every value the subquery yields (run once): the keys an index look-up probes. */
+  values(): Value[];
 }
 
 export interface EvalContext {

@@ -103,6 +103,7 @@ function subqueryProbe(sq: Select, env: QueryEnv): SubqueryProbe {
   let probes = 0;
   let all: Set<unknown> | undefined;
   let hasNull: boolean | undefined;
+  let values: Value[] | undefined;
   return {
     has(v) {
       if (!all && narrowable && probes++ < PROBES_BEFORE_MATERIALISING) return narrowed({ k: "cmp", op: "=", a: item, b: { k: "lit", v } }).length > 0;
@@ -113,29 +114,48 @@ function subqueryProbe(sq: Select, env: QueryEnv): SubqueryProbe {
       hasNull ??= narrowed({ k: "isNull", e: item, not: false }).length > 0;
       return hasNull;
     },
+    values() {
+      values ??= runSelect(sq, env).rows.map((row) => row[0] ?? null);
+      return values;
+    },
   };
 }
 
-/** Rows worth testing: an index lookup when WHERE pins an indexed column with AND-ed `=`/IN, else all. */
+/**
+ * Rows worth testing: index look-ups when WHERE pins an indexed column through an AND-ed condition (`=`, an
+ * IN list, an uncorrelated IN subquery, or an OR of such conditions), else all rows. WHERE is still applied
+ * to every candidate, so these only have to be a superset of the matches, each row once.
+ */
 export function candidates(rel: Relation, where: Cond | undefined, ctx: EvalContext): Iterable<Row> {
   if (!where || !rel.lookup) return rel.rows();
   for (const c of conjuncts(where)) {
-    const pinned = pinnedValues(c);
-    if (!pinned) continue;
-    const values = pinned.values.map((e) => evalExpr(e, ctx));
-    const out: Row[] = [];
-    let indexed = true;
-    for (const v of new Set(values)) {
-      const hit = v === null ? [] : rel.lookup(pinned.column, v);
-      if (hit === undefined) {
-        indexed = false;
-        break;
-      }
-      out.push(...hit);
-    }
-    if (indexed) return out;
+    const hits = indexed(rel, c, ctx);
+    if (hits) return hits;
   }
   return rel.rows();
+}
+
+/** The rows that may satisfy `c`, through the relation's indexes; undefined when some part needs a scan. */
+function indexed(rel: Relation, c: Cond, ctx: EvalContext): Row[] | undefined {
+  const pinned = pinnedValues(c, ctx);
+  if (pinned) return lookupAll(rel, pinned.column, pinned.values);
+  // An OR over different columns: the union of both sides' hits, each row once (only stored rows have an
+  // identity to tell repeats by; a view builds its rows afresh).
+  if (c.k !== "or" || !rel.stableRows) return undefined;
+  const a = indexed(rel, c.a, ctx);
+  const b = a && indexed(rel, c.b, ctx);
+  return b && [...new Set([...(a as Row[]), ...b])];
+}
+
+function lookupAll(rel: Relation, column: string, values: Iterable<Value>): Row[] | undefined {
+  const out: Row[] = [];
+  for (const v of new Set(values)) {
+    if (v === null) continue;
+    const hit = rel.lookup?.(column, v);
+    if (hit === undefined) return undefined;
+    out.push(...hit);
+  }
+  return out;
 }
 
 function* conjuncts(c: Cond): IterableIterator<Cond> {
@@ -149,12 +169,19 @@ function* conjuncts(c: Cond): IterableIterator<Cond> {
 
 const constant = (e: Expr) => e.k === "lit" || e.k === "bind";
 
-function pinnedValues(c: Cond): { column: string; values: Expr[] } | undefined {
+/** The values a condition pins one column to (NULLs included: they match nothing). */
+function pinnedValues(c: Cond, ctx: EvalContext): { column: string; values: Value[] } | undefined {
   if (c.k === "cmp" && c.op === "=") {
-    if (c.a.k === "col" && constant(c.b)) return { column: c.a.name, values: [c.b] };
-    if (c.b.k === "col" && constant(c.a)) return { column: c.b.name, values: [c.a] };
+    if (c.a.k === "col" && constant(c.b)) return { column: c.a.name, values: [evalExpr(c.b, ctx)] };
+    if (c.b.k === "col" && constant(c.a)) return { column: c.b.name, values: [evalExpr(c.a, ctx)] };
   }
-  if (c.k === "in" && !c.not && c.e.k === "col" && c.list.every(constant)) return { column: c.e.name, values: c.list };
+  if (c.k === "in" && !c.not && c.e.k === "col" && c.list.every(constant)) return { column: c.e.name, values: c.list.map((e) => evalExpr(e, ctx)) };
+  if (c.k === "inSelect" && !c.not && c.e.k === "col") return { column: c.e.name, values: ctx.subquery(c.query).values() };
+  if (c.k === "or") {
+    const a = pinnedValues(c.a, ctx);
+    const b = a && pinnedValues(c.b, ctx);
+    if (a && b && a.column === b.column) return { column: a.column, values: [...a.values, ...b.values] };
+  }
   return undefined;
 }
 

@@ -17,4 +17,6 @@ export interface Relation {
   rows(): Iterable<Row>;
   /** Rows whose `column` equals `value`, through an index; undefined when the column has none. */
   lookup?(column: string, value: Value): Iterable<Row> | undefined;
+  /** rows() and lookup() hand out the stored row objects, so one row found twice is the same object. */
+  stableRows?: boolean;
 }

@@ -89,6 +89,7 @@ export class Table implements Relation {
       columns: this.columns,
       rows: () => this.visibleRows(session),
       lookup: (column, value) => (lockedByOthers() ? undefined : this.lookup(column, value)),
+      stableRows: true,
     };
   }
 
