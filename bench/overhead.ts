@@ -144,9 +144,9 @@ export async function measureOverhead(file: string, users: number, node = MACHIN
       const latency = performance.now() - t;
       applied(e, reply);
       const made = recorder.take();
-      const groups = concurrentGroups(made);
-      const apart = () => replayer.replay(groups.map((g) => g.map(wire)));
-      const inside = () => replay(groups.map((g) => g.map(wire)), agent);
+      const groups = concurrentGroups(made).map((g) => g.map(wire));
+      const apart = () => replayer.replay(groups);
+      const inside = () => replay(groups, agent);
       let replayMs: number;
       let insideMs: number;
       if (i % 2 === 0) {
