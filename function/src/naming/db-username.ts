@@ -22,5 +22,5 @@ export function dbUsernameFor(iamName: string, rule: NamingRule, prefix = ""): D
     const digest = createHash("sha256").update(iamName).digest("hex").slice(0, 8).toUpperCase();
     name = `${name.slice(0, 119)}_${digest}`;
   }
-  return parseDbIdentifier(name, `database user name for IAM user ${JSON.stringify(iamName.slice(0, 40))}`);
+  return parseDbIdentifier(name, () => `database user name for IAM user ${JSON.stringify(iamName.slice(0, 40))}`);
 }

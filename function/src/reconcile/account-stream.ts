@@ -26,6 +26,10 @@ const FIRST_PAGE = `SELECT ${REGISTRY_COLUMNS} FROM ${REGISTRY_TABLE} ORDER BY I
 // Keyset paging: each page starts after the last key seen, so rows written meanwhile cannot shift the pages.
 const NEXT_PAGE = `SELECT ${REGISTRY_COLUMNS} FROM ${REGISTRY_TABLE} WHERE IAM_USER_ID > :after ORDER BY IAM_USER_ID`;
 
+/** Bind names n<list>_<i>, made once: every look-up call of a run uses the same few thousand. */
+const BIND_NAMES = Array.from({ length: LISTS_PER_CALL }, (_, l) => Array.from({ length: NAMES_PER_LIST }, (_, i) => `n${l}_${i}`));
+const bindName = (l: number, i: number) => BIND_NAMES[l]?.[i] ?? `n${l}_${i}`;
+
 /** Queries by name in IN lists of binds, several lists per ORDS call; `sql` gets the list's bind names. */
 export async function byNames(
   ords: OrdsClient,
@@ -42,10 +46,11 @@ export async function byNames(
     const lists: Bind[][] = [];
     for (let l = 0; l * NAMES_PER_LIST < Math.min(perCall, names.length - start); l++) {
       const list = names.slice(start + l * NAMES_PER_LIST, start + (l + 1) * NAMES_PER_LIST);
-      const own = list.map((value, i): Bind => ({ name: `n${l}_${i}`, data_type: "VARCHAR2", value }));
+      const own = list.map((value, i): Bind => ({ name: bindName(l, i), data_type: "VARCHAR2", value }));
       binds.push(...own);
+      const placeholders = own.map((b) => `:${b.name}`).join(", ");
       for (const sql of sqls) {
-        statements.push(sql(own.map((b) => `:${b.name}`).join(", ")));
+        statements.push(sql(placeholders));
         lists.push(own);
       }
     }

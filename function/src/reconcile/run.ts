@@ -191,19 +191,27 @@ export async function reconcile(deps: ReconcileDeps, o: ReconcileOptions): Promi
     // Keys the streams answer alone are settled at once; the rest (a change, a name to ask about) go through
     // syncUser side by side, their look-ups batched.
     const inputs = chunk.map((m): SliceInputs => ({ user: m.a, account: m.b }));
-    const results = await Promise.all(
-      chunk.map((m, i) => {
-        if (m.a) iamUsers++;
-        const mine = inputs[i] as SliceInputs;
-        let settled: Settled | undefined;
-        try {
-          settled = settledFromStream(mine, config);
-        } catch (err) {
-          return refusedName(err);
-        }
-        return settled ?? rv.join(() => syncUser(m.key, { ...base, reader: sliceReader(m.a), accounts: sliceAccounts(mine, ords, queues) }, { dryRun: true, deadline: o.deadline })).catch(refusedName);
-      }),
-    );
+    const results: (Settled | SyncResult | SqlValueError)[] = [];
+    // Only the keys syncUser runs for are awaited (most keys of a steady run settle without a promise).
+    const syncs: Promise<void>[] = [];
+    for (let i = 0; i < chunk.length; i++) {
+      const m = chunk[i] as (typeof chunk)[number];
+      if (m.a) iamUsers++;
+      const mine = inputs[i] as SliceInputs;
+      let settled: Settled | undefined;
+      try {
+        settled = settledFromStream(mine, config);
+      } catch (err) {
+        results[i] = refusedName(err);
+        continue;
+      }
+      if (settled) results[i] = settled;
+      else {
+        const sync = rv.join(() => syncUser(m.key, { ...base, reader: sliceReader(m.a), accounts: sliceAccounts(mine, ords, queues) }, { dryRun: true, deadline: o.deadline }));
+        syncs.push(sync.catch(refusedName).then((r) => void (results[i] = r)));
+      }
+    }
+    if (syncs.length > 0) await Promise.all(syncs);
     for (const [i, result] of results.entries()) {
       const key = (chunk[i] as (typeof chunk)[number]).key;
       if (result instanceof SqlValueError) {

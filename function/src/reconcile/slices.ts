@@ -3,7 +3,7 @@ import type { UserRead, UserStateReader } from "../identity/user-state";
 import { iamUserNameSchema, boundaryName, IAM_USER_NAME } from "../naming/boundary";
 import type { OrdsClient } from "../ords/client";
 import type { RegistryRow } from "../plan/ops";
-import { countObjects, lookupAccount, parseRegistryRow, type AccountLookup } from "../registry/lookup";
+import { countObjects, lookupAccount, parseRegistryRow, type AccountLookup, type ByName } from "../registry/lookup";
 import { parseDictUser, type DictUser } from "../registry/ownership";
 import { DICT_USER_COLUMNS, REGISTRY_COLUMNS, REGISTRY_TABLE } from "../registry/table";
 import type { AccountSource } from "../sync/inputs";
@@ -53,15 +53,28 @@ export interface NameFacts {
 /** The common case, shared: the name is free. */
 const FREE: NameFacts = { isRole: false };
 
-const empty = (mine: RegistryRow | null): AccountLookup => ({ mine, nameOwner: null, dictUsers: new Map(), roles: new Set(), grants: [], registryWasMissing: false });
+/** One name's facts (or none): a streamed account's look-up needs no Map and no Set of its own. */
+class OneName<T> implements ByName<T> {
+  constructor(
+    private readonly name: string,
+    private readonly value: T | undefined,
+  ) {}
+  get(name: string): T | undefined {
+    return name === this.name ? this.value : undefined;
+  }
+  has(name: string): boolean {
+    return name === this.name && this.value !== undefined;
+  }
+}
+const NO_NAME = new OneName<never>("", undefined);
+const oneName = <T>(name: string, value: T | undefined): ByName<T> => (value === undefined ? NO_NAME : new OneName(name, value));
+
+const NO_GRANTS: string[] = [];
+const empty = (mine: RegistryRow | null): AccountLookup => ({ mine, nameOwner: null, dictUsers: NO_NAME, roles: NO_NAME, grants: NO_GRANTS, registryWasMissing: false });
 
 /** A wanted name's facts as syncUser's one-account look-up would see them. */
 function fromNamed(dbUsername: string, f: NameFacts): AccountLookup {
-  const look = empty(null);
-  look.nameOwner = f.owner ?? null;
-  if (f.dictUser) look.dictUsers.set(dbUsername, f.dictUser);
-  if (f.isRole) look.roles.add(dbUsername);
-  return look;
+  return { mine: null, nameOwner: f.owner ?? null, dictUsers: oneName(dbUsername, f.dictUser), roles: oneName(dbUsername, f.isRole || undefined), grants: NO_GRANTS, registryWasMissing: false };
 }
 
 /**
@@ -85,11 +98,8 @@ export function settledFromStream(inputs: SliceInputs, config: ProvisionConfig):
 
 /** An account row as syncUser's one-account look-up would see it. */
 function fromRow(a: AccountRow): AccountLookup {
-  const look = empty(a.row);
-  if (a.dictUser) look.dictUsers.set(a.row.dbUsername, a.dictUser);
-  if (a.isRole) look.roles.add(a.row.dbUsername);
-  look.grants = a.grants;
-  return look;
+  const name = a.row.dbUsername;
+  return { mine: a.row, nameOwner: null, dictUsers: oneName(name, a.dictUser), roles: oneName(name, a.isRole || undefined), grants: a.grants, registryWasMissing: false };
 }
 
 const NAME_SQLS = (registry: boolean) => [

@@ -73,6 +73,9 @@ export function parseRegistryRow(raw: Record<string, unknown>): RegistryRow {
   };
 }
 
+/** Facts by database name, read only: a Map, or reconciliation's one name per streamed account (no Map each). */
+export type ByName<T> = Pick<ReadonlyMap<string, T>, "get" | "has">;
+
 /** Everything one account's plan needs from the database, read in one ORDS call. */
 export interface AccountLookup {
   /** The registry row of this IAM user. */
@@ -80,11 +83,11 @@ export interface AccountLookup {
   /** Another IAM user's row holding the wanted database name. */
   nameOwner: RegistryRow | null;
   /** DBA_USERS rows for the wanted name and for this IAM user's registered name. */
-  dictUsers: Map<string, DictUser>;
+  dictUsers: ByName<DictUser>;
   /** Those names that exist as roles (users and roles share one namespace). */
-  roles: Set<string>;
+  roles: Pick<ReadonlySet<string>, "has">;
   /** Grants held by this IAM user's registered account, as grantable keys (role:X, privilege:Y). */
-  grants: string[];
+  grants: readonly string[];
   /** The registry table did not exist (and was created, unless this is a dry run). */
   registryWasMissing: boolean;
 }

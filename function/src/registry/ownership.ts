@@ -39,7 +39,9 @@ export function ownershipRefusal(row: RegistryRow, user: DictUser, identityDomai
   if (user.oracleMaintained) return `database user ${name} is Oracle-maintained; the product never changes it`;
   if (row.authMode === "IAM") {
     const want = `IAM_PRINCIPAL_NAME=${iamPrincipal(row.iamUserName, identityDomain)}`;
-    if (user.authenticationType !== "GLOBAL" || (user.externalName ?? "").toLowerCase() !== want.toLowerCase()) {
+    const external = user.externalName ?? "";
+    // Oracle keeps the external name as it was given: the exact text is the common case, the rest compares case-blind.
+    if (user.authenticationType !== "GLOBAL" || (external !== want && external.toLowerCase() !== want.toLowerCase())) {
       return `database user ${name} is not identified globally as ${want} (the product did not create it); it is left untouched`;
     }
   } else if (user.authenticationType !== "PASSWORD") {

@@ -20,15 +20,20 @@ export class SqlValueError extends Error {
   override name = "SqlValueError";
 }
 
-export function parseDbIdentifier(name: string, what = "database name"): DbIdentifier {
-  if (name.length === 0) throw new SqlValueError(`${what} is empty`);
-  if (Buffer.byteLength(name, "utf8") > 128) throw new SqlValueError(`${what} is longer than 128 bytes`);
-  if (!IDENTIFIER.test(name)) {
-    throw new SqlValueError(`${what} ${JSON.stringify(name.slice(0, 40))} must start with A-Z and use only A-Z 0-9 _ $ #`);
-  }
-  if (name.startsWith("C##")) throw new SqlValueError(`${what} ${name} is a common-user name (C##)`);
-  if (RESERVED_NAMES.has(name)) throw new SqlValueError(`${what} ${name} is reserved`);
+/** `what` names the value in an error; as a function, its text is made only for an error (hot callers). */
+export function parseDbIdentifier(name: string, what: string | (() => string) = "database name"): DbIdentifier {
+  const problem = identifierProblem(name);
+  if (problem) throw new SqlValueError(`${typeof what === "string" ? what : what()} ${problem}`);
   return name as DbIdentifier;
+}
+
+function identifierProblem(name: string): string | undefined {
+  if (name.length === 0) return "is empty";
+  if (Buffer.byteLength(name, "utf8") > 128) return "is longer than 128 bytes";
+  if (!IDENTIFIER.test(name)) return `${JSON.stringify(name.slice(0, 40))} must start with A-Z and use only A-Z 0-9 _ $ #`;
+  if (name.startsWith("C##")) return `${name} is a common-user name (C##)`;
+  if (RESERVED_NAMES.has(name)) return `${name} is reserved`;
+  return undefined;
 }
 
 /** "NAME": quoted so the stored case is exactly the validated upper-case text. */

@@ -120,7 +120,11 @@ function observedFrom(look: AccountLookup, wanted: string | undefined, managed: 
   const mine = look.mine;
   if (mine) {
     const dictUser = look.dictUsers.get(mine.dbUsername);
-    const actualGrants = look.grants.map((k) => managed.get(k)).filter((g): g is Grantable => g !== undefined);
+    const actualGrants: Grantable[] = [];
+    for (const k of look.grants) {
+      const g = managed.get(k);
+      if (g) actualGrants.push(g);
+    }
     return { dictUser, accountMissing: !dictUser && !look.roles.has(mine.dbUsername), nameIsRole: look.roles.has(mine.dbUsername), actualGrants };
   }
   if (!wanted) return {};
