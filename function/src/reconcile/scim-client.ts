@@ -46,11 +46,14 @@ export class ScimClient {
   /** Every resource of `/admin/v1/<resource>` that matches, one page at a time. */
   async *list(
     resource: "Users" | "Groups",
-    query: { attributes: string; filter?: string; sortBy?: string },
+    /** maxCount: fewer per page than the client's page size (never more). */
+    query: { attributes: string; filter?: string; sortBy?: string; maxCount?: number },
     deadline: Date | null,
   ): AsyncGenerator<{ resources: Record<string, unknown>[]; total: number }> {
+    const { maxCount = Infinity, ...rest } = query;
+    const count = Math.min(this.o.pageSize, maxCount);
     for (let startIndex = 1; ; ) {
-      const page = await this.page(resource, { ...query, startIndex, count: this.o.pageSize }, deadline);
+      const page = await this.page(resource, { ...rest, startIndex, count }, deadline);
       if (page.Resources.length > 0) yield { resources: page.Resources, total: page.totalResults };
       startIndex += page.Resources.length;
       // An empty page before totalResults means the set shrank while we read it: stop rather than spin.

@@ -1,0 +1,47 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import type { IncomingMessage } from "node:http";
+import { createLogger } from "../../function/src/log/logger";
+import { reconcile } from "../../function/src/reconcile/run";
+import { startScenario } from "./scenario";
+
+/** The `count` of every Groups page the loopback identity domain was asked for while `run` ran. */
+async function groupPageCounts(run: () => Promise<unknown>): Promise<number[]> {
+  const counts: number[] = [];
+  const onStart = (message: unknown) => {
+    const { request } = message as { request: IncomingMessage };
+    const url = new URL(request.url ?? "/", "http://loopback");
+    if (url.pathname === "/admin/v1/Groups") counts.push(Number(url.searchParams.get("count")));
+  };
+  subscribe("http.server.request.start", onStart);
+  try {
+    await run();
+  } finally {
+    unsubscribe("http.server.request.start", onStart);
+  }
+  return counts;
+}
+
+describe("reconcile: the membership read", () => {
+  const log = createLogger("silent");
+
+  it.each([
+    ["1000", 100, 3],
+    ["40", 40, 7],
+  ])("pages mapped groups at most 100 to a page (RECONCILE_PAGE=%s → count %i, %i pages), and every membership counts", async (page, count, pages) => {
+    // 250 groups, all mapped (more than the filter's 100 keys, so every group is paged through).
+    const s = await startScenario({ users: 500, groups: 250, config: { RECONCILE_PAGE: page } });
+    try {
+      let first;
+      const counts = await groupPageCounts(async () => {
+        first = await reconcile({ config: s.config, log, ...s.clients(log) }, { dryRun: false, force: true, deadline: null });
+      });
+      expect(counts).toEqual(Array.from({ length: pages }, () => count));
+      expect(first).toMatchObject({ report: { outcome: "applied", accountsToChange: 500 } });
+      // Two groups per user, each mapped to a role: every account got both roles, so a second run changes nothing.
+      const again = await reconcile({ config: s.config, log, ...s.clients(log) }, { dryRun: true, force: false, deadline: null });
+      expect(again.report).toMatchObject({ outcome: "unchanged", unchanged: 500, accountsToChange: 0 });
+    } finally {
+      await s.close();
+    }
+  });
+});
