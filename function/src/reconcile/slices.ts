@@ -69,7 +69,7 @@ class OneName<T> implements ByName<T> {
 const NO_NAME = new OneName<never>("", undefined);
 const oneName = <T>(name: string, value: T | undefined): ByName<T> => (value === undefined ? NO_NAME : new OneName(name, value));
 
-const NO_GRANTS: string[] = [];
+const NO_GRANTS: readonly string[] = [];
 const empty = (mine: RegistryRow | null): AccountLookup => ({ mine, nameOwner: null, dictUsers: NO_NAME, roles: NO_NAME, grants: NO_GRANTS, registryWasMissing: false });
 
 /** A wanted name's facts as syncUser's one-account look-up would see them. */

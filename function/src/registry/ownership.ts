@@ -40,7 +40,7 @@ export function ownershipRefusal(row: RegistryRow, user: DictUser, identityDomai
   if (row.authMode === "IAM") {
     const want = `IAM_PRINCIPAL_NAME=${iamPrincipal(row.iamUserName, identityDomain)}`;
     const external = user.externalName ?? "";
-    // Oracle keeps the external name as it was given: the exact text is the common case, the rest compares case-blind.
+    // An account the product created carries exactly this text: compare that first, case-blind only when it differs.
     if (user.authenticationType !== "GLOBAL" || (external !== want && external.toLowerCase() !== want.toLowerCase())) {
       return `database user ${name} is not identified globally as ${want} (the product did not create it); it is left untouched`;
     }
