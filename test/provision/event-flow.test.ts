@@ -1,9 +1,8 @@
-import { subscribe, unsubscribe } from "node:diagnostics_channel";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { DEFAULT_CLIENT } from "../servers/ords";
 import { replyBody } from "../support/fdk-harness";
 import { exampleEvent, startLocalStack, type LocalStack } from "../support/local-stack";
+import { watchingRequests } from "../support/server-requests";
 
 const JANE = "ocid1.user.oc1..aaaajane";
 const BOB = "ocid1.user.oc1..aaaabob";
@@ -58,19 +57,15 @@ describe("IAM events → database accounts (bundled function, fdk socket, loopba
 
   it("a member event reads the account while IAM answers: the look-up reaches ORDS before the identity read's reply is out", async () => {
     const seen: { what: string; at: number }[] = [];
-    const onRequest = (m: unknown) => {
-      const { request, response } = m as { request: IncomingMessage; response: ServerResponse };
-      const url = request.url ?? "";
-      if (url.startsWith("/ords/") && url.endsWith("/sql")) seen.push({ what: "ords request", at: performance.now() });
-      if (url.startsWith("/admin/v1/Users")) response.once("finish", () => seen.push({ what: "identity reply", at: performance.now() }));
-    };
-    subscribe("http.server.request.start", onRequest);
-    try {
-      const r = await s.send("addusertogroup");
-      expect(body(r)).toMatchObject({ outcome: "unchanged", remoteCalls: { identity: 1, ordsSql: 1 } });
-    } finally {
-      unsubscribe("http.server.request.start", onRequest);
-    }
+    const r = await watchingRequests(
+      (request, response) => {
+        const url = request.url ?? "";
+        if (url.startsWith("/ords/") && url.endsWith("/sql")) seen.push({ what: "ords request", at: performance.now() });
+        if (url.startsWith("/admin/v1/Users")) response.once("finish", () => seen.push({ what: "identity reply", at: performance.now() }));
+      },
+      () => s.send("addusertogroup"),
+    );
+    expect(body(r)).toMatchObject({ outcome: "unchanged", remoteCalls: { identity: 1, ordsSql: 1 } });
     expect(seen.sort((a, b) => a.at - b.at).map((e) => e.what)).toEqual(["ords request", "identity reply"]);
   });
 

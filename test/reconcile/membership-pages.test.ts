@@ -1,25 +1,7 @@
-import { subscribe, unsubscribe } from "node:diagnostics_channel";
-import type { IncomingMessage } from "node:http";
 import { createLogger } from "../../function/src/log/logger";
 import { reconcile } from "../../function/src/reconcile/run";
+import { watchingRequests } from "../support/server-requests";
 import { startScenario } from "./scenario";
-
-/** The `count` of every Groups page the loopback identity domain was asked for while `run` ran. */
-async function groupPageCounts(run: () => Promise<unknown>): Promise<number[]> {
-  const counts: number[] = [];
-  const onStart = (message: unknown) => {
-    const { request } = message as { request: IncomingMessage };
-    const url = new URL(request.url ?? "/", "http://loopback");
-    if (url.pathname === "/admin/v1/Groups") counts.push(Number(url.searchParams.get("count")));
-  };
-  subscribe("http.server.request.start", onStart);
-  try {
-    await run();
-  } finally {
-    unsubscribe("http.server.request.start", onStart);
-  }
-  return counts;
-}
 
 describe("reconcile: the membership read", () => {
   const log = createLogger("silent");
@@ -31,10 +13,15 @@ describe("reconcile: the membership read", () => {
     // 250 groups, all mapped (more than the filter's 100 keys, so every group is paged through).
     const s = await startScenario({ users: 500, groups: 250, config: { RECONCILE_PAGE: page } });
     try {
-      let first;
-      const counts = await groupPageCounts(async () => {
-        first = await reconcile({ config: s.config, log, ...s.clients(log) }, { dryRun: false, force: true, deadline: null });
-      });
+      // The `count` of every Groups page the loopback identity domain is asked for.
+      const counts: number[] = [];
+      const first = await watchingRequests(
+        (request) => {
+          const url = new URL(request.url ?? "/", "http://loopback");
+          if (url.pathname === "/admin/v1/Groups") counts.push(Number(url.searchParams.get("count")));
+        },
+        () => reconcile({ config: s.config, log, ...s.clients(log) }, { dryRun: false, force: true, deadline: null }),
+      );
       expect(counts).toEqual(Array.from({ length: pages }, () => count));
       expect(first).toMatchObject({ report: { outcome: "applied", accountsToChange: 500 } });
       // Two groups per user, each mapped to a role: every account got both roles, so a second run changes nothing.

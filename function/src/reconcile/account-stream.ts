@@ -28,7 +28,7 @@ const NEXT_PAGE = `SELECT ${REGISTRY_COLUMNS} FROM ${REGISTRY_TABLE} WHERE IAM_U
 
 /** Bind names n<list>_<i>, made once: every look-up call of a run uses the same few thousand. */
 const BIND_NAMES = Array.from({ length: LISTS_PER_CALL }, (_, l) => Array.from({ length: NAMES_PER_LIST }, (_, i) => `n${l}_${i}`));
-const bindName = (l: number, i: number) => BIND_NAMES[l]?.[i] ?? `n${l}_${i}`;
+const bindName = (l: number, i: number) => (BIND_NAMES[l] as string[])[i] as string;
 
 /** Queries by name in IN lists of binds, several lists per ORDS call; `sql` gets the list's bind names. */
 export async function byNames(

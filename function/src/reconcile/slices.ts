@@ -70,7 +70,8 @@ const NO_NAME = new OneName<never>("", undefined);
 const oneName = <T>(name: string, value: T | undefined): ByName<T> => (value === undefined ? NO_NAME : new OneName(name, value));
 
 const NO_GRANTS: readonly string[] = [];
-const empty = (mine: RegistryRow | null): AccountLookup => ({ mine, nameOwner: null, dictUsers: NO_NAME, roles: NO_NAME, grants: NO_GRANTS, registryWasMissing: false });
+/** Nothing to look up (no row, no mapped group): shared, as no one changes a look-up. */
+const NOTHING: AccountLookup = { mine: null, nameOwner: null, dictUsers: NO_NAME, roles: NO_NAME, grants: NO_GRANTS, registryWasMissing: false };
 
 /** A wanted name's facts as syncUser's one-account look-up would see them. */
 function fromNamed(dbUsername: string, f: NameFacts): AccountLookup {
@@ -84,7 +85,7 @@ function fromNamed(dbUsername: string, f: NameFacts): AccountLookup {
  */
 export function streamedLook(inputs: SliceInputs, dbUsername: string | undefined): AccountLookup | undefined {
   if (inputs.account) return fromRow(inputs.account);
-  if (!inputs.user || inputs.user.groups.length === 0 || !dbUsername) return empty(null);
+  if (!inputs.user || inputs.user.groups.length === 0 || !dbUsername) return NOTHING;
   if (inputs.named) return fromNamed(dbUsername, inputs.named);
   return undefined;
 }

@@ -120,6 +120,7 @@ function observedFrom(look: AccountLookup, wanted: string | undefined, managed: 
   const mine = look.mine;
   if (mine) {
     const dictUser = look.dictUsers.get(mine.dbUsername);
+    // One array, not map() and filter()'s two: reconciliation plans every account.
     const actualGrants: Grantable[] = [];
     for (const k of look.grants) {
       const g = managed.get(k);
