@@ -1,6 +1,7 @@
 import type { Bind, OrdsClient, QueryResult } from "../ords/client";
 import { OraError } from "../ords/envelope";
-import type { RegistryRow } from "../plan/ops";
+import { grantableKey } from "../config/load";
+import type { Grantable, RegistryRow } from "../plan/ops";
 import { parseRegistryRow } from "../registry/lookup";
 import { parseDictUser, type DictUser } from "../registry/ownership";
 import { DICT_USER_COLUMNS, REGISTRY_COLUMNS, REGISTRY_TABLE } from "../registry/table";
@@ -96,6 +97,22 @@ const DICT_SQLS = [
 ];
 
 /**
+ * Grant keys made once per role or privilege name: a few of them are held by every account, and a key string
+ * made per grant lived on with its page (and was flattened again for every look-up the planner made with it).
+ */
+class GrantKeys {
+  private readonly made = new Map<string, string>();
+  private readonly madePrivileges = new Map<string, string>();
+
+  of(kind: Grantable["kind"], name: string): string {
+    const made = kind === "role" ? this.made : this.madePrivileges;
+    let key = made.get(name);
+    if (key === undefined) made.set(name, (key = grantableKey({ kind, name } as Grantable)));
+    return key;
+  }
+}
+
+/**
  * The registry in ascending IAM_USER_ID order, page by page, each row with its dictionary facts (read for the
  * page's key range only): the database side of reconciliation's merge, never held whole.
  */
@@ -104,6 +121,7 @@ export class AccountStream {
   registryMissing = false;
   /** Rows not marked deleted: the deletion guard's base. */
   managed = 0;
+  private readonly keys = new GrantKeys();
 
   constructor(
     private readonly ords: OrdsClient,
@@ -171,7 +189,7 @@ export class AccountStream {
           const a = out.get(String(raw.role));
           if (a) a.isRole = true;
         } else {
-          out.get(String(raw.grantee))?.grants.push(statement === 2 ? `role:${String(raw.granted_role)}` : `privilege:${String(raw.privilege)}`);
+          out.get(String(raw.grantee))?.grants.push(statement === 2 ? this.keys.of("role", String(raw.granted_role)) : this.keys.of("privilege", String(raw.privilege)));
         }
       }
     });
