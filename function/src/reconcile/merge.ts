@@ -20,6 +20,9 @@ class Cursor<T> {
   /** Reads pages until one has an item or the stream ends. */
   async fill(): Promise<void> {
     while (!this.ready) {
+      // The page is used up: let it go while the next one is read (a registry page holds 10,000 accounts).
+      this.page = [];
+      this.i = 0;
       const next = await this.pages.next();
       if (next.done) this.done = true;
       else {
