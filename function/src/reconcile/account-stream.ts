@@ -18,11 +18,6 @@ export interface AccountRow {
 
 /** Rows per ORDS query page: ORDS' own pagination.maxRows default. */
 const ORDS_PAGE = 10000;
-/**
- * Accounts whose dictionary facts one ORDS call reads: its reply (about 1 MB) is parsed and dropped while young;
- * a whole page's reply outlived V8's young generation and cost more CPU than the calls it saved.
- */
-const ACCOUNTS_PER_CALL = 2000;
 /** Names per IN list (Oracle allows 1,000 expressions in a list) and lists per ORDS call. */
 const NAMES_PER_LIST = 500;
 const LISTS_PER_CALL = 4;
@@ -35,29 +30,6 @@ const NEXT_PAGE = `SELECT ${REGISTRY_COLUMNS} FROM ${REGISTRY_TABLE} WHERE IAM_U
 /** Bind names n<list>_<i>, made once: every look-up call of a run uses the same few thousand. */
 const BIND_NAMES = Array.from({ length: LISTS_PER_CALL }, (_, l) => Array.from({ length: NAMES_PER_LIST }, (_, i) => `n${l}_${i}`));
 const bindName = (l: number, i: number) => (BIND_NAMES[l] as string[])[i] as string;
-
-/**
- * Runs the statements in one ORDS call, then pages on its own any statement whose rows overflow a page
- * (names holding very many grants; a whole registry page's grants).
- */
-async function queriesPaged(
-  ords: OrdsClient,
-  statements: readonly string[],
-  bindsOf: (statement: number) => Bind[],
-  allBinds: Bind[],
-  deadline: Date | null,
-  page: number,
-  onRows: (statement: number, rows: Record<string, unknown>[]) => void,
-): Promise<void> {
-  const results = await ords.queries(statements, allBinds, deadline, { offset: 0, limit: page });
-  for (const [k, first] of results.entries()) {
-    onRows(k, first.rows);
-    for (let r = first, offset = page; r.hasMore; offset += page) {
-      [r] = (await ords.queries([statements[k] as string], bindsOf(k), deadline, { offset, limit: page })) as [QueryResult];
-      onRows(k, r.rows);
-    }
-  }
-}
 
 /** Queries by name in IN lists of binds, several lists per ORDS call; `sql` gets the list's bind names. */
 export async function byNames(
@@ -83,17 +55,23 @@ export async function byNames(
         lists.push(own);
       }
     }
-    await queriesPaged(ords, statements, (k) => lists[k] as Bind[], binds, deadline, page, (k, rows) => onRows(k % sqls.length, rows));
+    const results = await ords.queries(statements, binds, deadline, { offset: 0, limit: page });
+    for (const [k, first] of results.entries()) {
+      onRows(k % sqls.length, first.rows);
+      // Rare: names holding very many grants overflow one page; that list is paged on its own.
+      for (let r = first, offset = page; r.hasMore; offset += page) {
+        [r] = (await ords.queries([statements[k] as string], lists[k] as Bind[], deadline, { offset, limit: page })) as [QueryResult];
+        onRows(k % sqls.length, r.rows);
+      }
+    }
   }
 }
 
-/** The database names of a registry page, by its key range: no list of names goes over the wire. */
-const PAGE_NAMES = `SELECT DB_USERNAME FROM ${REGISTRY_TABLE} WHERE IAM_USER_ID >= :first AND IAM_USER_ID <= :last`;
 const DICT_SQLS = [
-  `SELECT ${DICT_USER_COLUMNS} FROM DBA_USERS WHERE USERNAME IN (${PAGE_NAMES})`,
-  `SELECT ROLE FROM DBA_ROLES WHERE ROLE IN (${PAGE_NAMES})`,
-  `SELECT GRANTEE, GRANTED_ROLE FROM DBA_ROLE_PRIVS WHERE GRANTEE IN (${PAGE_NAMES})`,
-  `SELECT GRANTEE, PRIVILEGE FROM DBA_SYS_PRIVS WHERE GRANTEE IN (${PAGE_NAMES})`,
+  (list: string) => `SELECT ${DICT_USER_COLUMNS} FROM DBA_USERS WHERE USERNAME IN (${list})`,
+  (list: string) => `SELECT ROLE FROM DBA_ROLES WHERE ROLE IN (${list})`,
+  (list: string) => `SELECT GRANTEE, GRANTED_ROLE FROM DBA_ROLE_PRIVS WHERE GRANTEE IN (${list})`,
+  (list: string) => `SELECT GRANTEE, PRIVILEGE FROM DBA_SYS_PRIVS WHERE GRANTEE IN (${list})`,
 ];
 
 /**
@@ -113,8 +91,8 @@ class GrantKeys {
 }
 
 /**
- * The registry in ascending IAM_USER_ID order, page by page, each row with its dictionary facts (read for the
- * page's key range only): the database side of reconciliation's merge, never held whole.
+ * The registry in ascending IAM_USER_ID order, page by page, each row with its dictionary facts (read by
+ * name for the page's accounts only): the database side of reconciliation's merge, never held whole.
  */
 export class AccountStream {
   /** The registry table does not exist yet (known after the first page). */
@@ -162,25 +140,9 @@ export class AccountStream {
     }
   }
 
-  /**
-   * The dictionary facts of a page's accounts, one ORDS call per slice of ACCOUNTS_PER_CALL rows. Each slice's
-   * names come from the registry rows in its key range as the call sees them: a row written since the page was
-   * read adds a name, which is passed over (registry rows are never deleted, so none goes missing).
-   */
   private async withDictionary(rows: RegistryRow[]): Promise<AccountRow[]> {
     const out = new Map<string, AccountRow>(rows.map((row) => [row.dbUsername, { row, isRole: false, grants: [] }]));
-    for (let i = 0; i < rows.length; i += ACCOUNTS_PER_CALL) {
-      const range: Bind[] = [
-        { name: "first", data_type: "VARCHAR2", value: (rows[i] as RegistryRow).iamUserId },
-        { name: "last", data_type: "VARCHAR2", value: (rows[Math.min(i + ACCOUNTS_PER_CALL, rows.length) - 1] as RegistryRow).iamUserId },
-      ];
-      await this.dictionarySlice(range, out);
-    }
-    return [...out.values()];
-  }
-
-  private async dictionarySlice(range: Bind[], out: Map<string, AccountRow>): Promise<void> {
-    await queriesPaged(this.ords, DICT_SQLS, () => range, range, this.deadline, this.page, (statement, found) => {
+    await byNames(this.ords, [...out.keys()], DICT_SQLS, this.deadline, (statement, found) => {
       for (const raw of found) {
         if (statement === 0) {
           const a = out.get(String(raw.username));
@@ -192,6 +154,7 @@ export class AccountStream {
           out.get(String(raw.grantee))?.grants.push(statement === 2 ? this.keys.of("role", String(raw.granted_role)) : this.keys.of("privilege", String(raw.privilege)));
         }
       }
-    });
+    }, this.page);
+    return [...out.values()];
   }
 }
