@@ -79,11 +79,11 @@ const DICT_SQLS = [
  * made per grant lived on with its page (and was flattened again for every look-up the planner made with it).
  */
 class GrantKeys {
-  private readonly made = new Map<string, string>();
-  private readonly madePrivileges = new Map<string, string>();
+  private readonly roles = new Map<string, string>();
+  private readonly privileges = new Map<string, string>();
 
   of(kind: Grantable["kind"], name: string): string {
-    const made = kind === "role" ? this.made : this.madePrivileges;
+    const made = kind === "role" ? this.roles : this.privileges;
     let key = made.get(name);
     if (key === undefined) made.set(name, (key = grantableKey({ kind, name } as Grantable)));
     return key;
