@@ -10,13 +10,14 @@
  * The product's CPU is the runner's process.cpuUsage() across the run; the servers' CPU is their process's
  * over the same phase. The runner gets the NODE_OPTIONS the stack gives a 256 MB function (infra's
  * nodeOptionsFor), the shape reconciliation is sized for (BENCH_RUNNER_NODE_OPTIONS replaces them, to compare
- * heap settings); it runs our sources through tsx, whose own memory the "RSS at start" column shows. Runners
+ * heap settings), and the heap growth the reconcile role sets when a run starts (reconcile/heap-growth.ts); it runs our sources through tsx, whose own memory the "RSS at start" column shows. Runners
  * run on Node 22, the image's runtime; the steady phase runs once more on the machine's node, for parity. Prints a Markdown table; the time ratio is against the same phase at the
  * size before (10× fewer users in the default sizes).
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createLogger } from "../function/src/log/logger";
+import { growHeapForRun } from "../function/src/reconcile/heap-growth";
 import { reconcile } from "../function/src/reconcile/run";
 import { scenarioClients, startScenario } from "../test/reconcile/scenario";
 import { MACHINE_NODE, nodeVersion } from "./lib/proc";
@@ -90,6 +91,8 @@ async function runPhase(phase: number): Promise<Measured> {
     for await (const page of c.scim.list("Users", { attributes: "ocid,userName,active" }, null)) accounts += page.resources.length;
     accounts = 0;
   } else {
+    // As the reconcile role does when a run starts.
+    growHeapForRun();
     const { report } = await reconcile({ config, log, ...c }, { dryRun: false, force: true, deadline: null });
     if (report.outcome !== "applied" && report.outcome !== "unchanged") throw new Error(`${PHASES[phase]}: ${report.outcome} ${report.reason}`);
     statements = report.applied?.statements ?? 0;

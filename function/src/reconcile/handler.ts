@@ -1,6 +1,7 @@
 import type { Invocation, Reply } from "../runtime/invocation";
 import { describeFailure, servicesOrFailure } from "../runtime/failure";
 import { startChecked } from "../runtime/start-check";
+import { growHeapForRun } from "./heap-growth";
 import type { RequestParse } from "./request";
 import { planStatements, reconcile, type ReconcileOutcome } from "./run";
 import { scimClientFor } from "./scim-source";
@@ -44,6 +45,7 @@ export async function handleReconcile(inv: Invocation, parsed: Exclude<RequestPa
     const scim = await scimClientFor(svc.config, svc.secrets);
     try {
       const ords = await svc.ords();
+      growHeapForRun();
       const { report, plan } = await reconcile({ config: svc.config, log, ords, scim, roles: svc.roles }, { dryRun, force: request.force ?? false, deadline: inv.deadline });
       status = STATUS[report.outcome];
       const { refused, notes, applied, ...rest } = report;
