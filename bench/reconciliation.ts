@@ -26,7 +26,7 @@ export async function benchReconcile(sizes: readonly number[]): Promise<Section>
     table,
     notes: [
       "From bench/reconcile.ts, whose header describes the set-up (users/20 groups, every group mapped, two groups per user, loopback SCIM and ORDS in a process of their own) and how CPU and peak RSS are taken.",
-      "Each phase runs in a fresh runner process on Node 22 (the image's runtime) with the NODE_OPTIONS the stack gives a 256 MB function, and the steady phase once more on the machine's node; product CPU is that process's CPU over the run, servers' CPU the loopback servers' over the same phase (kept apart so the servers' cost is not counted as ours).",
+      "Each phase runs in a fresh runner process on Node 22 (the image's runtime) with the NODE_OPTIONS the stack gives a 256 MB function and the heap growth the reconcile role sets when a run starts (old generation allowed to double between full collections: function/src/reconcile/heap-growth.ts), and the steady phase once more on the machine's node; product CPU is that process's CPU over the run, servers' CPU the loopback servers' over the same phase (kept apart so the servers' cost is not counted as ours).",
       "The time ratio is against the same phase at the size before in this run (10× fewer users); linear time in users shows as about 10×. \"baseline: SCIM page-through\" is a bare read of every user, no planning and no database.",
     ],
   };
