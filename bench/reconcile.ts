@@ -10,9 +10,10 @@
  * The product's CPU is the runner's process.cpuUsage() across the run; the servers' CPU is their process's
  * over the same phase. The runner gets the NODE_OPTIONS the stack gives a 256 MB function (infra's
  * nodeOptionsFor), the shape reconciliation is sized for (BENCH_RUNNER_NODE_OPTIONS replaces them, to compare
- * heap settings), and the heap growth the reconcile role sets when a run starts (reconcile/heap-growth.ts); it runs our sources through tsx, whose own memory the "RSS at start" column shows. Runners
- * run on Node 22, the image's runtime; the steady phase runs once more on the machine's node, for parity. Prints a Markdown table; the time ratio is against the same phase at the
- * size before (10× fewer users in the default sizes).
+ * heap settings), and the heap growth the reconcile role sets when a run starts (reconcile/heap-growth.ts);
+ * it runs our sources through tsx, whose own memory the "RSS at start" column shows. Runners run on Node 22,
+ * the image's runtime; the steady phase runs once more on the machine's node, for parity. Prints a Markdown
+ * table; the time ratio is against the same phase at the size before (10× fewer users in the default sizes).
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
